@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  transform: {
+    // Type checking is `npm run typecheck`'s job; here ts-jest only transpiles, which keeps the suite fast.
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }]
+  },
+  testTimeout: 30000
+}

@@ -1,0 +1,12 @@
+// Where Drip lives. The destination is built against this URL; tooling may build it against another one
+// (see createDefinition in index.ts), never through a setting a Segment admin can see.
+export const DRIP_API_BASE_URL = 'https://api.getdrip.com'
+
+// Drip takes 1 to 1000 records in one batch request.
+export const DRIP_BATCH_MAX = 1000
+
+// Drip asks every integration to identify itself.
+export const USER_AGENT = 'Segment Drip (Actions) destination (actions-drip)'
+
+// How much of an error body from Drip we quote in a message.
+export const ERROR_TEXT_MAX = 300

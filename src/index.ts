@@ -1,0 +1,85 @@
+import { defaultValues, InvalidAuthenticationError } from '@segment/actions-core'
+import type { DestinationDefinition, ModifiedResponse } from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import { DRIP_API_BASE_URL, USER_AGENT } from './constants'
+import { accountId, authorizationHeader, toDripError } from './drip-api'
+import identify from './identify'
+import trackEvent from './trackEvent'
+
+/**
+ * The Drip (Actions) destination, sending to `apiBaseUrl`. Segment's runtime loads the default export, built against
+ * Drip's API; local tooling builds its own against a simulator.
+ */
+export function createDefinition(apiBaseUrl: string = DRIP_API_BASE_URL): DestinationDefinition<Settings> {
+  const actions = {
+    trackEvent: trackEvent(apiBaseUrl),
+    identify: identify(apiBaseUrl)
+  }
+  return {
+    name: 'Drip (Actions)',
+    slug: 'actions-drip',
+    mode: 'cloud',
+    description: 'Send Segment identify and track calls to Drip as people and events.',
+    authentication: {
+      scheme: 'custom',
+      fields: {
+        accountId: {
+          label: 'Account ID',
+          description: 'Account ID for your Drip account. You can find this in your Drip account settings.',
+          type: 'string',
+          required: true
+        },
+        apiKey: {
+          label: 'API Key',
+          description: 'API key for your Drip account. You can find this in your Drip account settings.',
+          type: 'password',
+          required: true
+        }
+      },
+      testAuthentication: async (request, { settings }) => {
+        const account = accountId(settings)
+        let accounts: Array<{ id?: string | number }>
+        try {
+          const response = (await request(`${apiBaseUrl}/v2/accounts`)) as ModifiedResponse
+          accounts = (JSON.parse(response.content || '{}') as { accounts?: typeof accounts }).accounts ?? []
+        } catch (error) {
+          throw toDripError(error, settings)
+        }
+        if (!accounts.some((a) => String(a.id) === account)) {
+          throw new InvalidAuthenticationError(
+            `Drip accepted the API key, but its user cannot use account ${account}. Check the Account ID setting.`
+          )
+        }
+        return true
+      }
+    },
+    extendRequest: ({ settings }) => ({
+      headers: {
+        Authorization: authorizationHeader(settings.apiKey),
+        'Content-Type': 'application/json',
+        'User-Agent': USER_AGENT
+      }
+    }),
+    presets: [
+      {
+        name: 'Track event',
+        subscribe: 'type = "track"',
+        partnerAction: 'trackEvent',
+        mapping: defaultValues(actions.trackEvent.fields),
+        type: 'automatic'
+      },
+      {
+        name: 'Identify',
+        subscribe: 'type = "identify"',
+        partnerAction: 'identify',
+        mapping: defaultValues(actions.identify.fields),
+        type: 'automatic'
+      }
+    ],
+    actions
+  }
+}
+
+const destination = createDefinition()
+
+export default destination

@@ -1,0 +1,91 @@
+import nock from 'nock'
+import { Destination } from '@segment/actions-core'
+import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
+import definition from '../src'
+import type { Settings } from '../src/generated-types'
+import { DRIP_API_BASE_URL } from '../src/constants'
+
+export const ACCOUNT_ID = '1234567'
+export const API_TOKEN = 'f00dfeedcafe4242beef1234abcd5678'
+/** What `echo <token>: | base64` prints: the old setup step, newline included. */
+export const ENCODED_KEY = Buffer.from(`${API_TOKEN}:\n`).toString('base64')
+export const settings: Settings = { accountId: ACCOUNT_ID, apiKey: API_TOKEN }
+
+export const drip = () => nock(DRIP_API_BASE_URL)
+
+export interface Captured {
+  method: string
+  path: string
+  headers: Record<string, string | string[] | undefined>
+  body: unknown
+}
+
+/** Answers `times` requests to `method path` with `status`/`reply`, recording each request exactly as sent. */
+export function intercept(
+  method: 'get' | 'post',
+  path: string,
+  status: number,
+  reply: unknown = '',
+  times = 1,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' }
+): Captured[] {
+  const calls: Captured[] = []
+  drip()
+    .intercept(path, method.toUpperCase())
+    .times(times)
+    .reply(function (uri, body) {
+      calls.push({
+        method: method.toUpperCase(),
+        path: uri,
+        headers: this.req.headers,
+        body: typeof body === 'string' && body ? JSON.parse(body) : body
+      })
+      return [status, typeof reply === 'string' ? reply : JSON.stringify(reply), status === 204 ? {} : headers]
+    })
+  return calls
+}
+
+/** The token inside a Basic header, checked to carry an empty password. */
+export function basicUser(header: string | string[] | undefined): string {
+  const value = String(header)
+  expect(value).toMatch(/^Basic [A-Za-z0-9+/=]+$/)
+  const decoded = Buffer.from(value.slice('Basic '.length), 'base64').toString('utf8')
+  expect(decoded.endsWith(':')).toBe(true)
+  return decoded.slice(0, -1)
+}
+
+/** Settings the way Segment's runtime passes them: the destination settings plus the presets as subscriptions. */
+export function runtimeSettings(
+  overrides: Partial<Settings> = {},
+  mappingOverrides: Record<string, JSONObject> = {},
+  def: DestinationDefinition<Settings> = definition
+): JSONObject {
+  return {
+    ...settings,
+    ...overrides,
+    subscriptions: (def.presets ?? []).map((preset) => {
+      if (preset.type !== 'automatic') throw new Error('only automatic presets are expected')
+      return {
+        name: preset.name,
+        partnerAction: preset.partnerAction,
+        subscribe: preset.subscribe,
+        mapping: { ...preset.mapping, ...(mappingOverrides[preset.partnerAction] ?? {}) }
+      }
+    })
+  } as unknown as JSONObject
+}
+
+export const runtime = (def: DestinationDefinition<Settings> = definition) => new Destination(def)
+
+export type Event = Partial<SegmentEvent> & { type: SegmentEvent['type'] }
+
+/** A Segment event with the fields the runtime expects filled in. */
+export function segmentEvent(event: Event): SegmentEvent {
+  return {
+    messageId: 'msg-1',
+    timestamp: '2026-11-20T10:15:00.000Z',
+    receivedAt: '2026-11-20T10:15:01.000Z',
+    context: {},
+    ...event
+  } as SegmentEvent
+}
