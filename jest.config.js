@@ -6,5 +6,6 @@ module.exports = {
     // Type checking is `npm run typecheck`'s job; here ts-jest only transpiles, which keeps the suite fast.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }]
   },
+  setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 30000
 }

@@ -1,0 +1,73 @@
+import { spawn } from 'child_process'
+import path from 'path'
+
+// The runner as a person runs it: `node bin/actions-drip.js` (what `npm start` and `npx actions-drip` run).
+const BIN = path.join(__dirname, '..', 'bin', 'actions-drip.js')
+
+function cli(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, DRIP_OPENAPI_DIR: process.env.DRIP_OPENAPI_DIR, ...env }
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(input ?? '')
+  })
+}
+
+it('replays the bundled sample into the simulator and exits 0', async () => {
+  const { code, stdout } = await cli([])
+  expect(code).toBe(0)
+  expect(stdout).toMatch(/Replaying the sample events via onEvent → Drip simulator at http:\/\/127\.0\.0\.1:\d+/)
+  expect(stdout).toMatch(/#1 identify .*→ identify .*POST \/v2\/9999999\/subscribers +200 +delivered/)
+  expect(stdout).toMatch(/REJECTED: The root value is missing the required field 'email'\./)
+  expect(stdout).toMatch(/events read +11/)
+  expect(stdout).toMatch(/What Drip now holds: \d+ people, \d+ events/)
+  expect(stdout).toContain('ada@example.com')
+})
+
+it('reads NDJSON from stdin, reports a bad line by number and processes the rest', async () => {
+  const input = [
+    '{"type":"identify","traits":{"email":"x@example.com"}}',
+    'this is not json',
+    '{"type":"track","event":"Go","properties":{"email":"x@example.com"}}'
+  ].join('\n')
+  const { code, stdout } = await cli(['-', '--json'], input)
+  expect(code).toBe(0)
+  const report = JSON.parse(stdout)
+  expect(report.results.map((r: { line: number; outcome: string }) => [r.line, r.outcome])).toEqual([
+    [1, 'delivered'],
+    [2, 'unparsable'],
+    [3, 'delivered']
+  ])
+  expect(report.summary).toMatchObject({ eventsRead: 2, unparsable: 1, delivered: 2, requests: 2 })
+  expect(report.drip.people.map((p: { email: string }) => p.email)).toEqual(['x@example.com'])
+})
+
+it('fails the run with --strict when an event was rejected', async () => {
+  const { code } = await cli(['-', '--strict', '--quiet'], '{"type":"identify","traits":{"email":"nope"}}')
+  expect(code).toBe(1)
+})
+
+it('answers an unknown flag with usage and exit code 2', async () => {
+  const { code, stderr } = await cli(['--frobnicate'])
+  expect(code).toBe(2)
+  expect(stderr).toMatch(/Unknown option '--frobnicate'/)
+  expect(stderr).toMatch(/actions-drip --help/)
+})
+
+it('documents itself with --help', async () => {
+  const { code, stdout } = await cli(['--help'])
+  expect(code).toBe(0)
+  for (const flag of ['--batch', '--mapping', '--live', '--json', '--strict', 'Exit codes'])
+    expect(stdout).toContain(flag)
+})
+
+it('refuses --live without credentials, naming what is missing, and sends nothing', async () => {
+  const { code, stderr } = await cli(['--live'], undefined, { DRIP_ACCOUNT_ID: '1234567' })
+  expect(code).toBe(2)
+  expect(stderr).toBe('actions-drip: --live needs DRIP_API_KEY in the environment; nothing was sent.\n')
+})

@@ -1,0 +1,12 @@
+import nock from 'nock'
+
+// No test leaves the machine: HTTP goes to nock or to servers on 127.0.0.1.
+nock.disableNetConnect()
+nock.enableNetConnect('127.0.0.1')
+
+// Node's http module outlives each test file's module registry: undo this file's nock so the next file's is the only one.
+afterAll(() => {
+  nock.cleanAll()
+  nock.enableNetConnect()
+  nock.restore()
+})

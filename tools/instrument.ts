@@ -1,0 +1,102 @@
+import { HTTPError } from '@segment/actions-core'
+import type { DestinationDefinition, ModifiedResponse, RequestClient } from '@segment/actions-core'
+
+// Watches the HTTP exchanges a destination makes, tagged with the action that made them, without the destination
+// knowing: the definition is copied with each action's request client wrapped.
+
+export interface Exchange {
+  action: string
+  request: { method: string; url: string; headers: Record<string, string>; body?: unknown }
+  response?: { status: number; headers: Record<string, string>; body?: unknown }
+  /** Set when no answer came back (timeout, reset). */
+  error?: string
+}
+
+export interface Instrumented<S> {
+  definition: DestinationDefinition<S>
+  /** The exchanges since the last call, oldest first. */
+  take(): Exchange[]
+}
+
+type DecoratedResponse = ModifiedResponse & { request?: Request }
+
+export function instrument<S>(definition: DestinationDefinition<S>): Instrumented<S> {
+  let exchanges: Exchange[] = []
+
+  const watch =
+    (action: string, request: RequestClient): RequestClient =>
+    async (url, options) => {
+      const exchange: Exchange = {
+        action,
+        request: { method: (options?.method ?? 'GET').toUpperCase(), url, headers: {}, body: options?.json }
+      }
+      exchanges.push(exchange)
+      try {
+        const response = (await request(url, options)) as DecoratedResponse
+        describe(exchange, response)
+        return response as never
+      } catch (error) {
+        if (error instanceof HTTPError) describe(exchange, error.response as DecoratedResponse)
+        else exchange.error = (error as Error)?.message ?? String(error)
+        throw error
+      }
+    }
+
+  const actions = Object.fromEntries(
+    Object.entries(definition.actions).map(([slug, action]) => {
+      const { perform, performBatch } = action
+      return [
+        slug,
+        {
+          ...action,
+          perform: (request: RequestClient, data: never) => perform(watch(slug, request), data),
+          ...(performBatch
+            ? { performBatch: (request: RequestClient, data: never) => performBatch(watch(slug, request), data) }
+            : {})
+        }
+      ]
+    })
+  ) as DestinationDefinition<S>['actions']
+
+  return {
+    definition: { ...definition, actions },
+    take() {
+      const taken = exchanges
+      exchanges = []
+      return taken
+    }
+  }
+}
+
+function describe(exchange: Exchange, response: DecoratedResponse): void {
+  if (response.request) exchange.request.headers = redact(response.request.headers)
+  exchange.response = {
+    status: response.status,
+    headers: plainHeaders(response.headers),
+    body: parseBody(response.content)
+  }
+}
+
+function plainHeaders(headers: Headers): Record<string, string> {
+  const result: Record<string, string> = {}
+  headers.forEach((value, key) => (result[key] = value))
+  return result
+}
+
+/** Request headers fit to show: the credentials replaced. */
+function redact(headers: Headers): Record<string, string> {
+  const result = plainHeaders(headers)
+  for (const key of Object.keys(result)) {
+    if (key.toLowerCase() === 'authorization') result[key] = `${result[key].split(' ')[0]} [redacted]`
+  }
+  return result
+}
+
+function parseBody(text: string | undefined): unknown {
+  if (!text) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}

@@ -1,0 +1,383 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http'
+import type { AddressInfo, Socket } from 'net'
+import { writeFileSync } from 'fs'
+import { AccountState } from './state'
+import { loadOpenApi, type DripValidationError, type OpenApiValidator } from './openapi'
+
+// A stand-in for Drip's REST API on 127.0.0.1: Drip's auth, validation (from Drip's OpenAPI description), rate limits,
+// answers and state semantics, for every endpoint the destination calls. It knows nothing about the destination.
+
+export interface SimulatorAccount {
+  id: string
+  name?: string
+}
+
+export interface SimulatorOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number
+  /** API tokens Drip accepts, each with the accounts its user can use. */
+  tokens?: Record<string, string[]>
+  accounts?: SimulatorAccount[]
+  /** Requests per account per window: Drip's are 3,600 single and 50 batch an hour. */
+  limits?: { single?: number; batch?: number; windowMs?: number }
+  /** Events kept per account for reading back (all are counted). */
+  keepEvents?: number
+  /** Folder of Drip's OpenAPI YAML; defaults to the shared folder. */
+  openApiDir?: string
+}
+
+/** A canned answer for the next matching requests, to see how a client copes with Drip's failures. */
+export interface Fault {
+  method?: string
+  /** Matched against the request path. */
+  path?: string | RegExp
+  status?: number
+  body?: unknown
+  headers?: Record<string, string>
+  /** How many requests it answers (default 1). */
+  times?: number
+  /** Wait this long before answering (or before resetting). */
+  delayMs?: number
+  /** Drop the connection instead of answering. */
+  reset?: boolean
+}
+
+export interface ReceivedRequest {
+  method: string
+  path: string
+  status: number
+  /** The request body as sent. */
+  text: string
+}
+
+export const DEMO_ACCOUNT_ID = '9999999'
+export const DEMO_API_TOKEN = 'demo-drip-api-token-0123456789abcdef'
+
+const HOUR = 60 * 60 * 1000
+const RATE_LIMIT_BODY = {
+  message: 'API rate limit exceeded. Please try again in an hour.',
+  documentation: 'https://www.getdrip.com/docs/rest-api#rate-limting'
+}
+const NOT_FOUND = { errors: [{ code: 'not_found_error', message: 'The resource you requested was not found' }] }
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> }
+
+export class DripSimulator {
+  readonly accounts = new Map<string, AccountState>()
+  /** The newest 1,000 requests answered, in order. */
+  readonly received: ReceivedRequest[] = []
+  requestCount = 0
+  private readonly tokens: Map<string, Set<string>>
+  private readonly limits: { single: number; batch: number; windowMs: number }
+  private readonly usage = new Map<string, { single: number; batch: number; windowStart: number }>()
+  private readonly faults: Fault[] = []
+  private readonly openApi: OpenApiValidator
+  private readonly sockets = new Set<Socket>()
+  private server?: Server
+
+  constructor(private readonly options: SimulatorOptions = {}) {
+    const accounts = options.accounts ?? [{ id: DEMO_ACCOUNT_ID, name: 'Demo Shop' }]
+    for (const account of accounts) {
+      this.accounts.set(
+        account.id,
+        new AccountState(account.id, account.name ?? `Account ${account.id}`, options.keepEvents ?? 10_000)
+      )
+    }
+    const tokens = options.tokens ?? { [DEMO_API_TOKEN]: accounts.map((a) => a.id) }
+    this.tokens = new Map(Object.entries(tokens).map(([token, ids]) => [token, new Set(ids)]))
+    this.limits = {
+      single: options.limits?.single ?? 3600,
+      batch: options.limits?.batch ?? 50,
+      windowMs: options.limits?.windowMs ?? HOUR
+    }
+    this.openApi = loadOpenApi(options.openApiDir)
+  }
+
+  /** Starts listening on 127.0.0.1 and resolves to the base URL, e.g. `http://127.0.0.1:40123`. */
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res))
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject)
+      this.server!.listen(this.options.port ?? 0, '127.0.0.1', resolve)
+    })
+    return this.url
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null
+    if (!address) throw new Error('the simulator is not listening')
+    return `http://127.0.0.1:${address.port}`
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return
+    for (const socket of this.sockets) socket.destroy()
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()))
+    this.server = undefined
+  }
+
+  /** Answers the next matching request(s) with `fault` instead of Drip's normal answer. */
+  inject(fault: Fault): void {
+    this.faults.push({ times: 1, ...fault })
+  }
+
+  /** Forgets people, events, usage and faults. */
+  reset(): void {
+    for (const account of [...this.accounts.values()]) {
+      this.accounts.set(account.id, new AccountState(account.id, account.name, this.options.keepEvents ?? 10_000))
+    }
+    this.usage.clear()
+    this.faults.length = 0
+    this.received.length = 0
+    this.requestCount = 0
+  }
+
+  state() {
+    return {
+      accounts: [...this.accounts.values()].map((account) => account.snapshot()),
+      requests: this.requestCount
+    }
+  }
+
+  dump(file: string): void {
+    writeFileSync(file, JSON.stringify(this.state(), null, 2))
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const text = await readBody(req)
+    const fault = this.takeFault(req.method ?? 'GET', url.pathname)
+    if (fault) {
+      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+      if (fault.reset) {
+        req.socket.destroy()
+        return
+      }
+      this.send(req, res, url.pathname, { status: fault.status ?? 500, body: fault.body, headers: fault.headers })
+      return
+    }
+    let reply: Reply
+    try {
+      reply = this.answer(req, url.pathname, text)
+    } catch (error) {
+      reply = { status: 500, body: { errors: [{ code: 'server_error', message: String(error) }] } }
+    }
+    this.send(req, res, url.pathname, reply, text)
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const index = this.faults.findIndex(
+      (f) =>
+        (!f.method || f.method.toUpperCase() === method) &&
+        (!f.path || (typeof f.path === 'string' ? path === f.path || path.endsWith(f.path) : f.path.test(path)))
+    )
+    if (index < 0) return undefined
+    const fault = this.faults[index]
+    fault.times = (fault.times ?? 1) - 1
+    if (fault.times <= 0) this.faults.splice(index, 1)
+    return fault
+  }
+
+  private answer(req: IncomingMessage, path: string, text: string): Reply {
+    const method = req.method ?? 'GET'
+    if (path === '/_simulator/state' && method === 'GET') return { status: 200, body: this.state() }
+    if (path === '/_simulator/reset' && method === 'POST') {
+      this.reset()
+      return { status: 204 }
+    }
+
+    const token = basicToken(req.headers.authorization)
+    const allowed = token === undefined ? undefined : this.tokens.get(token)
+    if (!allowed) return { status: 401, body: { errors: [{ code: 'authentication_error', message: 'Unauthorized' }] } }
+
+    if (method === 'GET' && path === '/v2/user') {
+      return {
+        status: 200,
+        body: { users: [{ email: 'owner@example.com', name: 'Demo Owner', time_zone: 'Etc/UTC' }] }
+      }
+    }
+    if (method === 'GET' && path === '/v2/accounts') {
+      return { status: 200, body: { accounts: [...allowed].map((id) => this.accountView(id)).filter(Boolean) } }
+    }
+    const accountMatch = /^\/v2\/accounts\/([^/]+)$/.exec(path)
+    if (method === 'GET' && accountMatch) {
+      const id = accountMatch[1]
+      return allowed.has(id) && this.accounts.has(id)
+        ? { status: 200, body: { accounts: [this.accountView(id)] } }
+        : { status: 404, body: NOT_FOUND }
+    }
+
+    const scoped = /^\/v2\/([^/]+)\/(.+)$/.exec(path)
+    const template = this.openApi.route(method, path)
+    if (!scoped || !template) return { status: 404, body: NOT_FOUND }
+    const account = this.accounts.get(scoped[1])
+    if (!account || !allowed.has(account.id)) return { status: 404, body: NOT_FOUND }
+    const resource = scoped[2]
+    const isBatch = resource.endsWith('/batches')
+
+    const limited = this.spend(account.id, isBatch)
+    if (limited) return limited.reply
+
+    let body: unknown
+    try {
+      body = text ? JSON.parse(text) : {}
+    } catch (error) {
+      return {
+        status: 400,
+        body: { status: 400, error: `There was a problem in the JSON you submitted: ${(error as Error).message}` },
+        headers: this.rateHeaders(account.id, isBatch)
+      }
+    }
+    const invalid = this.openApi.validate(method, path, body)
+    const extra = invalid.length > 0 ? invalid : dripChecks(resource, body)
+    if (extra.length > 0)
+      return { status: 422, body: { errors: extra }, headers: this.rateHeaders(account.id, isBatch) }
+
+    const headers = this.rateHeaders(account.id, isBatch)
+    const input = body as Record<string, Array<Record<string, unknown>>>
+    switch (`${method} ${resource}`) {
+      case 'POST subscribers': {
+        const person = account.upsertSubscriber(input.subscribers[0])
+        return {
+          status: 200,
+          headers,
+          body: {
+            links: { 'subscribers.account': `https://api.getdrip.com/v2/accounts/{subscribers.account}` },
+            subscribers: [person]
+          }
+        }
+      }
+      case 'POST subscribers/batches':
+        for (const subscriber of batchItems(input, 'subscribers')) account.upsertSubscriber(subscriber)
+        return { status: 201, headers, body: {} }
+      case 'POST events':
+        account.recordEvent(input.events[0])
+        return { status: 204, headers }
+      case 'POST events/batches':
+        for (const event of batchItems(input, 'events')) account.recordEvent(event)
+        return { status: 201, headers, body: {} }
+      default:
+        return {
+          status: 404,
+          headers,
+          body: {
+            errors: [{ code: 'not_found_error', message: `The simulator does not implement ${method} ${template}` }]
+          }
+        }
+    }
+  }
+
+  private accountView(id: string) {
+    const account = this.accounts.get(id)
+    if (!account) return undefined
+    return { id, name: account.name, url: 'www.example.com', href: `https://api.getdrip.com/v2/accounts/${id}` }
+  }
+
+  /** Counts a request against the account's hourly budget; a 429 once it is spent. */
+  private spend(accountId: string, isBatch: boolean): { reply: Reply } | undefined {
+    const now = Date.now()
+    let usage = this.usage.get(accountId)
+    if (!usage || now - usage.windowStart >= this.limits.windowMs) {
+      usage = { single: 0, batch: 0, windowStart: now }
+      this.usage.set(accountId, usage)
+    }
+    const kind = isBatch ? 'batch' : 'single'
+    if (usage[kind] >= this.limits[kind]) {
+      return { reply: { status: 429, body: RATE_LIMIT_BODY, headers: this.rateHeaders(accountId, isBatch) } }
+    }
+    usage[kind]++
+    return undefined
+  }
+
+  private rateHeaders(accountId: string, isBatch: boolean): Record<string, string> {
+    const kind = isBatch ? 'batch' : 'single'
+    const used = this.usage.get(accountId)?.[kind] ?? 0
+    return {
+      'X-RateLimit-Limit': String(this.limits[kind]),
+      'X-RateLimit-Remaining': String(Math.max(0, this.limits[kind] - used))
+    }
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, path: string, reply: Reply, text = ''): void {
+    this.requestCount++
+    this.received.push({ method: req.method ?? 'GET', path, status: reply.status, text })
+    if (this.received.length > 1000) this.received.splice(0, this.received.length - 1000)
+    const headers: Record<string, string> = { ...(reply.headers ?? {}) }
+    let payload = ''
+    if (reply.body !== undefined && reply.status !== 204) {
+      if (typeof reply.body === 'string') {
+        payload = reply.body
+        headers['Content-Type'] ??= 'text/html'
+      } else {
+        payload = JSON.stringify(reply.body)
+        headers['Content-Type'] ??= 'application/json; charset=utf-8'
+      }
+    }
+    res.writeHead(reply.status, headers)
+    res.end(payload)
+  }
+}
+
+/** What Drip checks beyond its published schemas. */
+function dripChecks(resource: string, body: unknown): DripValidationError[] {
+  const errors: DripValidationError[] = []
+  const input = body as Record<string, unknown>
+  const records = (key: string) =>
+    resource.endsWith('/batches')
+      ? batchItems(input as Record<string, unknown>, key)
+      : ((input[key] as Array<Record<string, unknown>>) ?? [])
+  if (resource.startsWith('subscribers')) {
+    for (const subscriber of records('subscribers')) {
+      if (!subscriber.email && !subscriber.id && !subscriber.visitor_uuid) {
+        errors.push({ code: 'presence_error', attribute: 'email', message: 'Email is required' })
+      }
+      if (subscriber.sms_number !== undefined && !/^\+1\d{10}$/.test(String(subscriber.sms_number))) {
+        errors.push({
+          code: 'sms_error',
+          attribute: 'sms_number',
+          message: 'Sms number must be a valid US mobile number with E.164 formatting'
+        })
+      }
+    }
+  }
+  if (resource.startsWith('events')) {
+    for (const event of records('events')) {
+      if (!event.email && !event.id)
+        errors.push({ code: 'presence_error', attribute: 'email', message: 'Email is required' })
+      const value = (event.properties as Record<string, unknown> | undefined)?.value
+      if (
+        value !== undefined &&
+        (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) >= 2147483647)
+      ) {
+        errors.push({ code: 'range_error', attribute: 'value', message: 'Value must be an integer below 2147483647' })
+      }
+    }
+  }
+  return errors
+}
+
+function batchItems(input: Record<string, unknown>, key: string): Array<Record<string, unknown>> {
+  const batches = (input.batches as Array<Record<string, unknown>>) ?? []
+  return batches.flatMap((batch) => (batch[key] as Array<Record<string, unknown>>) ?? [])
+}
+
+function basicToken(header: string | undefined): string | undefined {
+  const match = /^Basic\s+(.+)$/i.exec(header ?? '')
+  if (!match) return undefined
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  return colon < 0 ? decoded : decoded.slice(0, colon)
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'crypto'
+
+// What a Drip account holds, with Drip's semantics for the writes the destination makes.
+
+export type Status = 'active' | 'unsubscribed'
+
+export interface Person {
+  id: string
+  email: string
+  status: Status
+  created_at: string
+  updated_at: string
+  custom_fields: Record<string, unknown>
+  tags: string[]
+  [field: string]: unknown
+}
+
+export interface StoredEvent {
+  email: string
+  action: string
+  properties: Record<string, unknown>
+  occurred_at: string
+  prospect?: boolean
+}
+
+/** Subscriber fields that Drip stores as given, overwriting what it had. */
+const PLAIN_FIELDS = [
+  'first_name',
+  'last_name',
+  'address1',
+  'address2',
+  'city',
+  'state',
+  'zip',
+  'country',
+  'phone',
+  'sms_number',
+  'sms_consent',
+  'user_id',
+  'time_zone',
+  'lifetime_value',
+  'ip_address',
+  'prospect',
+  'base_lead_score',
+  'eu_consent',
+  'eu_consent_message',
+  'status_updated_at',
+  'visitor_uuid'
+]
+
+export class AccountState {
+  readonly people = new Map<string, Person>()
+  readonly events: StoredEvent[] = []
+  /** Events received in all; `events` keeps only the newest `keepEvents` so long runs stay small. */
+  eventCount = 0
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    private readonly keepEvents: number
+  ) {}
+
+  /** Create or update a person as Drip does: by email (or Drip id), `status` over `initial_status`, tags merged. */
+  upsertSubscriber(input: Record<string, unknown>, now = new Date()): Person {
+    const stamp = now.toISOString()
+    let person = this.find(input)
+    const newEmail = typeof input.new_email === 'string' ? input.new_email : undefined
+    if (!person) {
+      const email = String(input.email ?? newEmail ?? '')
+      const initial = (input.status ?? input.initial_status ?? 'active') as Status
+      person = {
+        id: randomBytes(10).toString('hex'),
+        email,
+        status: initial,
+        created_at: stamp,
+        updated_at: stamp,
+        custom_fields: {},
+        tags: []
+      }
+      this.people.set(key(email), person)
+    } else if (input.status) {
+      person.status = input.status as Status
+    }
+    if (newEmail && key(newEmail) !== key(person.email)) {
+      this.people.delete(key(person.email))
+      person.email = newEmail
+      this.people.set(key(newEmail), person)
+    }
+    for (const field of PLAIN_FIELDS) {
+      if (input[field] !== undefined) person[field] = input[field]
+    }
+    if (input.custom_fields && typeof input.custom_fields === 'object') {
+      person.custom_fields = { ...person.custom_fields, ...(input.custom_fields as Record<string, unknown>) }
+    }
+    const tags = new Set(person.tags)
+    for (const tag of (input.tags as string[] | undefined) ?? []) tags.add(tag)
+    for (const tag of (input.remove_tags as string[] | undefined) ?? []) tags.delete(tag)
+    person.tags = [...tags]
+    person.updated_at = stamp
+    return person
+  }
+
+  /** Record an event; a person Drip has not seen yet is created for it. */
+  recordEvent(input: Record<string, unknown>, now = new Date()): StoredEvent {
+    const person = this.find(input) ?? this.upsertSubscriber({ email: input.email }, now)
+    const event: StoredEvent = {
+      email: person.email,
+      action: String(input.action),
+      properties: (input.properties as Record<string, unknown>) ?? {},
+      occurred_at: typeof input.occurred_at === 'string' ? input.occurred_at : now.toISOString()
+    }
+    if (typeof input.prospect === 'boolean') event.prospect = input.prospect
+    this.eventCount++
+    this.events.push(event)
+    if (this.events.length > this.keepEvents) this.events.splice(0, this.events.length - this.keepEvents)
+    return event
+  }
+
+  snapshot() {
+    return {
+      id: this.id,
+      name: this.name,
+      people: [...this.people.values()],
+      events: this.events,
+      event_count: this.eventCount
+    }
+  }
+
+  private find(input: Record<string, unknown>): Person | undefined {
+    if (typeof input.email === 'string') return this.people.get(key(input.email))
+    if (typeof input.id === 'string') return [...this.people.values()].find((p) => p.id === input.id)
+    return undefined
+  }
+}
+
+const key = (email: string) => email.trim().toLowerCase()
