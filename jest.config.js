@@ -1,3 +1,6 @@
+// Datetimes without a zone are read as local time: pin it so results match everywhere.
+process.env.TZ = 'UTC'
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -10,3 +10,6 @@ export const USER_AGENT = 'Segment Drip (Actions) destination (actions-drip)'
 
 // How much of an error body from Drip we quote in a message.
 export const ERROR_TEXT_MAX = 300
+
+// Drip's conversion values (event `properties.value`, in cents) must stay below this.
+export const DRIP_MAX_CONVERSION_VALUE = 2147483647

@@ -184,8 +184,19 @@ export function toDripError(error: unknown, settings: Settings): DripActionError
 // Sending records: one path for perform and performBatch
 // ---------------------------------------------------------------------------------------------------------------
 
-/** A Segment payload turned into the record Drip takes, or the reason it cannot be sent. */
-export type Built<T> = { record: T } | { error: string }
+/**
+ * A Segment payload turned into the record Drip takes, with notes on values left out because Drip cannot take them;
+ * or the reason it cannot be sent at all.
+ */
+export type Built<T> = { record: T; notes?: string[] } | { error: string }
+
+/** What perform answers with, and each successful batch result carries: Drip's answer and what was sent. */
+export interface Delivery {
+  status: number
+  sent: JSONLikeObject
+  body: JSONLikeObject | string
+  notes?: string[]
+}
 
 /** Where one kind of record goes: `subscribers` or `events`, single and batch. */
 export interface RecordKind {
@@ -205,14 +216,29 @@ export async function sendOne<P, T extends JSONLikeObject>(
   kind: RecordKind,
   payload: P,
   build: (payload: P) => Built<T>
-) {
+): Promise<Delivery> {
   const built = build(payload)
   if ('error' in built) throw new PayloadValidationError(built.error)
   const url = accountUrl(apiBaseUrl, settings, kind.path)
+  let response: ModifiedResponse
   try {
-    return await request(url, { method: 'POST', json: { [kind.key]: [built.record] } })
+    response = await request(url, { method: 'POST', json: { [kind.key]: [built.record] } })
   } catch (error) {
     throw toDripError(error, settings)
+  }
+  const delivery: Delivery = { status: response.status, sent: built.record, body: responseBody(response) }
+  if (built.notes) delivery.notes = built.notes
+  return delivery
+}
+
+/** Drip's answer as JSON whatever its content type says (some come back as application/vnd.api+json), else text. */
+function responseBody(response: ModifiedResponse): JSONLikeObject | string {
+  const text = response.content ?? ''
+  if (!text.trim()) return {}
+  try {
+    return JSON.parse(text) as JSONLikeObject
+  } catch {
+    return text
   }
 }
 
@@ -230,7 +256,7 @@ export async function sendBatch<P, T extends JSONLikeObject>(
   build: (payload: P) => Built<T>
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
-  const ready: Array<{ index: number; record: T }> = []
+  const ready: Array<{ index: number; record: T; notes?: string[] }> = []
   payloads.forEach((payload, index) => {
     const built = build(payload)
     if ('error' in built) {
@@ -241,7 +267,7 @@ export async function sendBatch<P, T extends JSONLikeObject>(
         sent: payload as unknown as JSONLikeObject
       })
     } else {
-      ready.push({ index, record: built.record })
+      ready.push({ index, record: built.record, notes: built.notes })
     }
   })
   if (ready.length === 0) return results
@@ -267,9 +293,11 @@ export async function sendBatch<P, T extends JSONLikeObject>(
     const json = { batches: [{ [kind.key]: chunk.map((item) => item.record) }] }
     try {
       const response = (await request(url, { method: 'POST', json })) as ModifiedResponse
-      const body = (response.data ?? response.content ?? {}) as JSONLikeObject | string
-      for (const { index, record } of chunk) {
-        results.setSuccessResponseAtIndex(index, { status: response.status, sent: record, body })
+      const body = responseBody(response)
+      for (const { index, record, notes } of chunk) {
+        // Drip answers a batch with an empty object; notes on values left out ride along with it.
+        const withNotes = notes && typeof body === 'object' ? { ...body, notes } : body
+        results.setSuccessResponseAtIndex(index, { status: response.status, sent: record, body: withNotes })
       }
     } catch (error) {
       const dripError = toDripError(error, settings)

@@ -31,3 +31,29 @@ export const batch_size: InputField = {
   maximum: DRIP_BATCH_MAX,
   default: DRIP_BATCH_MAX
 }
+
+export const prospect: InputField = {
+  label: 'Prospect',
+  description:
+    'Whether Drip should attach a lead score to the person (when lead scoring is enabled). Drip assumes true when left out.',
+  type: 'boolean',
+  required: false
+}
+
+/**
+ * The trait keys that fields read by default (`$.traits.<key>`, also inside `@if`), so that the traits a standard
+ * Drip field takes are not sent again as custom fields.
+ */
+export function traitKeysReadBy(fields: Record<string, InputField>): Set<string> {
+  const keys = new Set<string>()
+  const visit = (value: unknown) => {
+    if (typeof value === 'string') {
+      const match = /^\$\.traits\.([^.[\]]+)/.exec(value)
+      if (match) keys.add(match[1])
+    } else if (value && typeof value === 'object') {
+      Object.values(value).forEach(visit)
+    }
+  }
+  Object.values(fields).forEach((field) => visit(field.default))
+  return keys
+}

@@ -2,60 +2,136 @@ import dayjs from 'dayjs'
 import type { JSONLikeObject } from '@segment/actions-core'
 import { isIP } from 'net'
 import type { Built } from './drip-api'
+import { DRIP_MAX_CONVERSION_VALUE } from './constants'
 import type { Payload as IdentifyPayload } from './identify/generated-types'
 import type { Payload as TrackEventPayload } from './trackEvent/generated-types'
 
 // Segment payloads (already mapped and schema-checked by actions-core) turned into the records Drip takes. One builder
-// per record kind, shared by perform and performBatch.
+// per record kind, shared by perform and performBatch. A value Drip cannot take is left out with a note, unless the
+// record would be meaningless without it; then the payload gets an error naming the field and the reason.
+
+type Value = string | number | boolean | string[] | Record<string, string> | JSONLikeObject | undefined
 
 /** A subscriber as Drip's POST /v2/:account_id/subscribers and /subscribers/batches take it. */
 export interface DripSubscriber {
-  [key: string]: string | boolean | number | string[] | Record<string, string> | undefined
+  [key: string]: Value
   email: string
 }
 
 /** An event as Drip's POST /v2/:account_id/events and /events/batches take it. */
 export interface DripEvent {
-  [key: string]: string | boolean | JSONLikeObject | undefined
+  [key: string]: Value
   email: string
   action: string
 }
 
-export function buildSubscriber(payload: IdentifyPayload): Built<DripSubscriber> {
+/**
+ * `standardTraits`: the trait keys a standard Drip field already takes (see `traitKeysReadBy`), which are not repeated
+ * as custom fields.
+ */
+export function buildSubscriber(payload: IdentifyPayload, standardTraits: ReadonlySet<string>): Built<DripSubscriber> {
+  const notes: string[] = []
+  const [firstFromName, lastFromName] = splitName(payload.name)
+  const address = payload.address ?? {}
   const subscriber: DripSubscriber = {
     email: payload.email,
-    custom_fields: customFields(payload.custom_fields),
-    ip_address: ipAddress(payload.ip),
-    sms_number: payload.sms_number?.trim() || undefined,
+    new_email: newEmail(payload.new_email, notes),
+    user_id: text(payload.user_id),
+    first_name: text(payload.first_name) ?? firstFromName,
+    last_name: text(payload.last_name) ?? lastFromName,
+    address1: text(address.street),
+    city: text(address.city),
+    state: text(address.state),
+    zip: text(address.postal_code),
+    country: text(address.country),
+    phone: text(payload.phone),
+    sms_number: smsNumber(payload.sms_number, notes),
+    sms_consent: payload.sms_consent,
+    time_zone: text(payload.timezone),
+    ip_address: ipAddress(payload.ip, notes),
+    lifetime_value: cents(payload.lifetime_value),
+    prospect: payload.prospect,
+    base_lead_score: payload.base_lead_score,
+    eu_consent: euConsent(payload.eu_consent, notes),
+    eu_consent_message: text(payload.eu_consent_message),
     initial_status: payload.initial_status,
     status: payload.status,
     status_updated_at: isoDate(payload.status_updated_at),
     tags: tagList(payload.tags),
-    time_zone: payload.timezone?.trim() || undefined
+    remove_tags: tagList(payload.remove_tags),
+    custom_fields: customFields(
+      { ...otherTraits(payload.traits, standardTraits), ...(payload.custom_fields ?? {}) },
+      notes
+    )
   }
-  return { record: withoutUndefined(subscriber) }
+  // A consent message means nothing without the consent it belongs to.
+  if (subscriber.eu_consent === undefined) delete subscriber.eu_consent_message
+  return withNotes({ record: withoutUndefined(subscriber) }, notes)
 }
 
 export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
   const action = payload.action?.trim()
   if (!action) return { error: 'Action: the event name is empty; Drip needs an action name for every event.' }
+  let properties = payload.properties as JSONLikeObject | undefined
+  if (payload.value !== undefined && payload.value !== null) {
+    const value = cents(payload.value)
+    if (value === undefined || Math.abs(value) >= DRIP_MAX_CONVERSION_VALUE) {
+      return {
+        error: `Conversion Value: ${payload.value} is beyond what Drip stores (below 21,474,836.47 in currency units).`
+      }
+    }
+    properties = { ...(properties ?? {}), value }
+  }
   const event: DripEvent = {
     email: payload.email,
     action,
-    properties: payload.properties as JSONLikeObject | undefined
+    properties,
+    occurred_at: isoDate(payload.occurred_at),
+    prospect: payload.prospect
   }
   return { record: withoutUndefined(event) }
 }
 
+/**
+ * Custom field keys as Drip asks for them, lowercase words joined by underscores: `planName`, `Plan Name` and
+ * `plan-name` all become `plan_name`. Keys starting `drip_` are Drip's own, so ours get a `segment_` prefix.
+ */
+export function customFieldKey(key: string): string {
+  const snake = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+  return snake.startsWith('drip_') ? `segment_${snake}` : snake
+}
+
 /** Drip stores custom field values as strings: objects and arrays become JSON, nulls are dropped. */
-export function customFields(fields: Record<string, unknown> | undefined): Record<string, string> | undefined {
+export function customFields(
+  fields: Record<string, unknown> | undefined,
+  notes: string[] = []
+): Record<string, string> | undefined {
   if (!fields) return undefined
   const result: Record<string, string> = {}
   for (const [key, value] of Object.entries(fields)) {
     if (value === null || value === undefined) continue
-    result[key] = typeof value === 'object' ? JSON.stringify(value) : String(value)
+    const dripKey = customFieldKey(key)
+    if (!dripKey) {
+      notes.push(`Custom fields: "${key}" left out: no letters or digits to make a Drip field name of.`)
+      continue
+    }
+    result[dripKey] = typeof value === 'object' ? JSON.stringify(value) : String(value)
   }
   return Object.keys(result).length > 0 ? result : undefined
+}
+
+/** The traits no standard field takes (Engage audiences and computed traits among them). */
+function otherTraits(
+  traits: Record<string, unknown> | undefined,
+  standardTraits: ReadonlySet<string>
+): Record<string, unknown> {
+  if (!traits) return {}
+  return Object.fromEntries(Object.entries(traits).filter(([key]) => !standardTraits.has(key)))
 }
 
 /** Comma-delimited strings, or arrays of them → trimmed, non-empty, de-duplicated tags. */
@@ -70,9 +146,54 @@ export function tagList(tags: string | string[] | undefined): string[] | undefin
 }
 
 /** IPv4 or IPv6; anything else is left out rather than failing the person. */
-export function ipAddress(ip: string | undefined): string | undefined {
+export function ipAddress(ip: string | undefined, notes: string[] = []): string | undefined {
   const value = ip?.trim()
-  return value && isIP(value) ? value : undefined
+  if (!value) return undefined
+  if (isIP(value)) return value
+  notes.push('IP Address left out: not an IPv4 or IPv6 address.')
+  return undefined
+}
+
+/**
+ * Drip's SMS channel takes E.164 US numbers (+1 and ten digits). Spaces, dashes, dots and brackets are dropped and a
+ * leading 00 becomes +; a number that is still not one Drip takes (no country code, another country) is left out.
+ */
+export function smsNumber(value: string | undefined, notes: string[] = []): string | undefined {
+  const raw = value?.trim()
+  if (!raw) return undefined
+  const number = raw.replace(/[\s\-.()]/g, '').replace(/^00/, '+')
+  if (/^\+1\d{10}$/.test(number)) return number
+  notes.push('SMS Number left out: Drip takes US numbers in E.164 form with the country code, e.g. +16125551212.')
+  return undefined
+}
+
+function newEmail(value: string | undefined, notes: string[]): string | undefined {
+  const email = value?.trim()
+  if (!email) return undefined
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return email
+  notes.push('New Email left out: not a valid email address, so the email was not changed.')
+  return undefined
+}
+
+function euConsent(value: string | undefined, notes: string[]): string | undefined {
+  const consent = value?.trim().toLowerCase()
+  if (!consent) return undefined
+  if (consent === 'granted' || consent === 'denied') return consent
+  notes.push('EU Consent left out: Drip takes "granted" or "denied".')
+  return undefined
+}
+
+/** `Ada King Lovelace` → first name `Ada`, last name `King Lovelace`. */
+function splitName(name: string | undefined): [string | undefined, string | undefined] {
+  const parts = name?.trim().split(/\s+/).filter(Boolean) ?? []
+  if (parts.length === 0) return [undefined, undefined]
+  return [parts[0], parts.length > 1 ? parts.slice(1).join(' ') : undefined]
+}
+
+/** Currency units → integer cents (12.34 → 1234). */
+export function cents(amount: number | undefined): number | undefined {
+  if (amount === undefined || amount === null || !Number.isFinite(Number(amount))) return undefined
+  return Math.round(Number(amount) * 100)
 }
 
 /** Anything dayjs parses → ISO-8601 UTC; empty or unparsable → left out. */
@@ -80,6 +201,16 @@ export function isoDate(value: string | number | undefined): string | undefined 
   if (value === undefined || value === null || value === '') return undefined
   const date = dayjs(value)
   return date.isValid() ? date.toISOString() : undefined
+}
+
+function text(value: string | number | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined
+  const trimmed = String(value).trim()
+  return trimmed || undefined
+}
+
+function withNotes<T>(built: { record: T }, notes: string[]): Built<T> {
+  return notes.length > 0 ? { ...built, notes } : built
 }
 
 function withoutUndefined<T extends object>(record: T): T {

@@ -6,6 +6,7 @@ import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulat
 import { presetSubscriptions } from '../tools/subscriptions'
 import { segmentEvent } from './helpers'
 import { OPENAPI_DIR } from './shared'
+import { contractProblems } from './contract'
 
 // The whole path as it runs in production, with Drip simulated: Segment's runtime → the destination → real HTTP over
 // loopback → a Drip that validates every body against Drip's own OpenAPI description.
@@ -20,6 +21,15 @@ beforeAll(async () => {
   destination = new Destination(definition)
 })
 afterAll(() => sim.stop())
+
+// Every request the simulator received keeps the contract with Drip (test/contract.ts).
+afterEach(() => {
+  const problems = sim.received.flatMap((r) =>
+    contractProblems(r.method, r.path, r.text ? JSON.parse(r.text) : undefined)
+  )
+  sim.received.length = 0
+  expect(problems).toEqual([])
+})
 beforeEach(() => sim.reset())
 
 const settings = (mapping: Record<string, JSONObject> = {}) =>

@@ -4,6 +4,7 @@ import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/a
 import definition from '../src'
 import type { Settings } from '../src/generated-types'
 import { DRIP_API_BASE_URL } from '../src/constants'
+import { contractProblems, contractViolations } from './contract'
 
 export const ACCOUNT_ID = '1234567'
 export const API_TOKEN = 'f00dfeedcafe4242beef1234abcd5678'
@@ -34,12 +35,14 @@ export function intercept(
     .intercept(path, method.toUpperCase())
     .times(times)
     .reply(function (uri, body) {
-      calls.push({
+      const call = {
         method: method.toUpperCase(),
         path: uri,
         headers: this.req.headers,
         body: typeof body === 'string' && body ? JSON.parse(body) : body
-      })
+      }
+      calls.push(call)
+      contractViolations.push(...contractProblems(call.method, call.path, call.body))
       return [status, typeof reply === 'string' ? reply : JSON.stringify(reply), status === 204 ? {} : headers]
     })
   return calls

@@ -5,6 +5,7 @@ import { presetSubscriptions } from '../tools/subscriptions'
 import { readEvents } from '../tools/runner/input'
 import { Runner, type EventResult } from '../tools/runner/run'
 import { OPENAPI_DIR } from './shared'
+import { contractProblems } from './contract'
 
 let sim: DripSimulator
 let definition: ReturnType<typeof createDefinition>
@@ -14,6 +15,15 @@ beforeAll(async () => {
   definition = createDefinition(await sim.start())
 })
 afterAll(() => sim.stop())
+
+// Every request the simulator received keeps the contract with Drip (test/contract.ts).
+afterEach(() => {
+  const problems = sim.received.flatMap((r) =>
+    contractProblems(r.method, r.path, r.text ? JSON.parse(r.text) : undefined)
+  )
+  sim.received.length = 0
+  expect(problems).toEqual([])
+})
 beforeEach(() => sim.reset())
 
 async function run(lines: unknown[], batch = false, batchSize?: number) {
@@ -94,7 +104,7 @@ it('batches per mapping in groups of the batch size, one result per event', asyn
   expect(summary).toMatchObject({ eventsRead: 7, delivered: 6, rejected: 1, requests: 4 })
   expect(summary.requestsByEndpoint).toEqual({
     [`POST /v2/${DEMO_ACCOUNT_ID}/subscribers/batches`]: 3,
-    [`POST /v2/${DEMO_ACCOUNT_ID}/events`]: 1
+    [`POST /v2/${DEMO_ACCOUNT_ID}/events/batches`]: 1
   })
   expect(results.filter((r) => r.outcome === 'rejected')).toEqual([
     expect.objectContaining({ line: 6, action: 'identify', status: 400, request: undefined })

@@ -1,4 +1,7 @@
 import nock from 'nock'
+import path from 'path'
+import type { JSONObject } from '@segment/actions-core'
+import { readMapping } from '../tools/runner/cli'
 import {
   ACCOUNT_ID,
   API_TOKEN,
@@ -7,20 +10,32 @@ import {
   intercept,
   runtime,
   runtimeSettings,
-  segmentEvent
+  segmentEvent,
+  settings
 } from './helpers'
 
-// The destination as Segment's cloud runtime drives it: new Destination(definition), the presets as subscriptions,
-// settings validation and FQL matching included.
+// The destination as Segment's cloud runtime drives it: new Destination(definition), the presets (or the documented
+// mappings) as subscriptions, settings validation and FQL matching included.
 
 afterEach(() => nock.cleanAll())
 
-describe('Destination.onEvent', () => {
+const EVENTS = `/v2/${ACCOUNT_ID}/events`
+const SUBSCRIBERS = `/v2/${ACCOUNT_ID}/subscribers`
+const TIMESTAMP = '2026-11-20T10:15:00.000Z'
+
+/** Settings with only the preset for `action`, its mapping changed by `mapping`. */
+const only = (action: string, mapping: JSONObject = {}) => {
+  const s = runtimeSettings({}, { [action]: mapping })
+  s.subscriptions = (s.subscriptions as Array<{ partnerAction: string }>).filter((x) => x.partnerAction === action)
+  return s
+}
+
+describe('Destination.onEvent with the presets', () => {
   it.each([
     ['raw', API_TOKEN],
     ['pre-encoded', ENCODED_KEY]
   ])('delivers a track call as a Drip event with a %s API key', async (_kind, apiKey) => {
-    const calls = intercept('post', `/v2/${ACCOUNT_ID}/events`, 204)
+    const calls = intercept('post', EVENTS, 204)
     const results = await runtime().onEvent(
       segmentEvent({ type: 'track', event: 'Viewed Plan', properties: { plan: 'pro', email: 'ada@example.com' } }),
       runtimeSettings({ apiKey })
@@ -28,14 +43,54 @@ describe('Destination.onEvent', () => {
     expect(results).toEqual([
       { output: 'Mappings resolved' },
       { output: 'Payload validated' },
-      { output: 'Action Executed', data: '' },
+      {
+        output: 'Action Executed',
+        data: {
+          status: 204,
+          sent: {
+            email: 'ada@example.com',
+            action: 'Viewed Plan',
+            properties: { plan: 'pro', email: 'ada@example.com' },
+            occurred_at: TIMESTAMP
+          },
+          body: {}
+        }
+      },
       { output: 'not subscribed' }
     ])
     expect(calls).toHaveLength(1)
     expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
     expect(calls[0].body).toEqual({
       events: [
-        { email: 'ada@example.com', action: 'Viewed Plan', properties: { plan: 'pro', email: 'ada@example.com' } }
+        {
+          email: 'ada@example.com',
+          action: 'Viewed Plan',
+          properties: { plan: 'pro', email: 'ada@example.com' },
+          occurred_at: TIMESTAMP
+        }
+      ]
+    })
+  })
+
+  it('delivers a revenue event with its conversion value in cents', async () => {
+    const calls = intercept('post', EVENTS, 204)
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'track',
+        event: 'Order Completed',
+        properties: { order_id: 'o-1', revenue: 129.95 },
+        context: { traits: { email: 'ada@example.com' } }
+      }),
+      runtimeSettings()
+    )
+    expect(calls[0].body).toEqual({
+      events: [
+        {
+          email: 'ada@example.com',
+          action: 'Order Completed',
+          properties: { order_id: 'o-1', revenue: 129.95, value: 12995 },
+          occurred_at: TIMESTAMP
+        }
       ]
     })
   })
@@ -44,28 +99,67 @@ describe('Destination.onEvent', () => {
     ['raw', API_TOKEN],
     ['pre-encoded', ENCODED_KEY]
   ])('delivers an identify call as a Drip subscriber with a %s API key', async (_kind, apiKey) => {
-    const calls = intercept('post', `/v2/${ACCOUNT_ID}/subscribers`, 200, { subscribers: [{ id: 'abc' }] })
+    const calls = intercept('post', SUBSCRIBERS, 200, { subscribers: [{ id: 'abc' }] })
     await runtime().onEvent(
       segmentEvent({
         type: 'identify',
         userId: 'u-1',
-        traits: { email: 'ada@example.com', tags: 'trial', custom_fields: { plan: 'pro' } },
-        context: { ip: '198.51.100.4', timezone: 'Europe/Paris' }
+        traits: {
+          email: 'ada@example.com',
+          name: 'Ada Lovelace',
+          plan: 'pro',
+          tags: ['trial', 'beta'],
+          status_updated_at: null
+        },
+        context: { ip: '2001:db8::7', timezone: 'Europe/Paris' }
       }),
       runtimeSettings({ apiKey })
     )
     expect(calls).toHaveLength(1)
-    expect(calls[0].path).toBe(`/v2/${ACCOUNT_ID}/subscribers`)
+    expect(calls[0].path).toBe(SUBSCRIBERS)
     expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
     expect(calls[0].body).toEqual({
       subscribers: [
         {
           email: 'ada@example.com',
-          custom_fields: { plan: 'pro' },
-          ip_address: '198.51.100.4',
+          user_id: 'u-1',
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          time_zone: 'Europe/Paris',
+          ip_address: '2001:db8::7',
           initial_status: 'unsubscribed',
-          tags: ['trial'],
-          time_zone: 'Europe/Paris'
+          tags: ['trial', 'beta'],
+          custom_fields: { plan: 'pro' }
+        }
+      ]
+    })
+  })
+
+  it('delivers an Engage audience identify with the audience as a custom field', async () => {
+    const calls = intercept('post', SUBSCRIBERS, 200, { subscribers: [{ id: 'abc' }] })
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'identify',
+        userId: 'u-9',
+        traits: { email: 'kj@example.com', vip_customers: true },
+        context: {
+          personas: {
+            computation_class: 'audience',
+            computation_key: 'vip_customers',
+            computation_id: 'aud_1',
+            space_id: 'spa_1'
+          }
+        }
+      }),
+      runtimeSettings()
+    )
+    expect(calls[0].body).toEqual({
+      subscribers: [
+        {
+          email: 'kj@example.com',
+          user_id: 'u-9',
+          initial_status: 'unsubscribed',
+          custom_fields: { vip_customers: 'true' }
         }
       ]
     })
@@ -74,6 +168,16 @@ describe('Destination.onEvent', () => {
   it('matches no preset for a call type it has no mapping for, and sends nothing', async () => {
     const results = await runtime().onEvent(segmentEvent({ type: 'screen', name: 'Home' }), runtimeSettings())
     expect(results).toEqual([{ output: 'not subscribed' }, { output: 'not subscribed' }])
+  })
+
+  it('sends no page, group or alias call with the presets alone', async () => {
+    for (const type of ['page', 'group', 'alias'] as const) {
+      const results = await runtime().onEvent(
+        segmentEvent({ type, name: 'Pricing', context: { traits: { email: 'a@example.com' } } }),
+        runtimeSettings()
+      )
+      expect(results).toEqual([{ output: 'not subscribed' }, { output: 'not subscribed' }])
+    }
   })
 
   it('refuses a non-numeric Account ID before any request', async () => {
@@ -94,19 +198,16 @@ describe('Destination.onEvent', () => {
   })
 })
 
-describe('Destination.onBatch', () => {
+describe('Destination.onBatch with the presets, batching on', () => {
   it('delivers identify calls in one batch request, one successful result per event', async () => {
-    const calls = intercept('post', `/v2/${ACCOUNT_ID}/subscribers/batches`, 201, {})
-    const settings = runtimeSettings({ apiKey: ENCODED_KEY }, { identify: { enable_batching: true } })
-    // Only the identify preset: the track preset's Track Event has no batch path yet.
-    ;(settings.subscriptions as Array<{ partnerAction: string }>).splice(0, 1)
+    const calls = intercept('post', `${SUBSCRIBERS}/batches`, 201, {})
     const results = await runtime().onBatch(
       [
         segmentEvent({ type: 'identify', traits: { email: 'a1@example.com', tags: 'x,y' } }),
         segmentEvent({ type: 'identify', traits: { email: 'a2@example.com' }, context: { ip: '2001:db8::7' } }),
-        segmentEvent({ type: 'identify', traits: { email: 'a3@example.com', status: 'active' } })
+        segmentEvent({ type: 'identify', traits: { email: 'a3@example.com', status: 'active', status_updated_at: '' } })
       ],
-      settings
+      { ...only('identify', { enable_batching: true }), apiKey: ENCODED_KEY }
     )
     expect(calls).toHaveLength(1)
     expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
@@ -117,6 +218,125 @@ describe('Destination.onBatch', () => {
     ]
     expect(calls[0].body).toEqual({ batches: [{ subscribers }] })
     expect(results).toEqual([{ multistatus: subscribers.map((sent) => ({ status: 201, sent, body: {} })) }])
+  })
+
+  it('delivers track calls in one batch request with their times, one result per event', async () => {
+    const calls = intercept('post', `${EVENTS}/batches`, 201, {})
+    const results = await runtime().onBatch(
+      [
+        segmentEvent({
+          type: 'track',
+          event: 'A',
+          properties: { email: 'a@example.com' },
+          timestamp: '2026-11-01T00:00:00Z'
+        }),
+        segmentEvent({ type: 'track', event: 'B', properties: { email: 'b@example.com', revenue: 2.5 } }),
+        segmentEvent({ type: 'track', event: 'C', properties: {} })
+      ],
+      only('trackEvent', { enable_batching: true })
+    )
+    const events = [
+      {
+        email: 'a@example.com',
+        action: 'A',
+        properties: { email: 'a@example.com' },
+        occurred_at: '2026-11-01T00:00:00.000Z'
+      },
+      {
+        email: 'b@example.com',
+        action: 'B',
+        properties: { email: 'b@example.com', revenue: 2.5, value: 250 },
+        occurred_at: TIMESTAMP
+      }
+    ]
+    expect(calls[0].body).toEqual({ batches: [{ events }] })
+    expect(results).toEqual([
+      {
+        multistatus: [
+          { status: 201, sent: events[0], body: {} },
+          { status: 201, sent: events[1], body: {} },
+          expect.objectContaining({
+            status: 400,
+            errormessage: "The root value is missing the required field 'email'."
+          })
+        ]
+      }
+    ])
+  })
+})
+
+describe('page, group and alias through the documented mappings (examples/subscriptions.json)', () => {
+  const documented = () =>
+    ({
+      ...settings,
+      subscriptions: readMapping(path.join(__dirname, '..', 'examples', 'subscriptions.json'))
+    }) as unknown as JSONObject
+
+  it('records a page view as a Drip event named after the page', async () => {
+    const calls = intercept('post', EVENTS, 204)
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'page',
+        name: 'Pricing',
+        properties: { url: 'https://shop.example.com/pricing' },
+        context: { traits: { email: 'ada@example.com' } }
+      }),
+      documented()
+    )
+    expect(calls[0].body).toEqual({
+      events: [
+        {
+          email: 'ada@example.com',
+          action: 'Viewed Pricing Page',
+          properties: { url: 'https://shop.example.com/pricing' },
+          occurred_at: TIMESTAMP
+        }
+      ]
+    })
+  })
+
+  it("stores a group call's company as the person's custom fields", async () => {
+    const calls = intercept('post', SUBSCRIBERS, 200, { subscribers: [{}] })
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'group',
+        userId: 'u-1',
+        groupId: 'g-42',
+        traits: { name: 'Analytical Engines', industry: 'Computing', employees: 50, email: 'billing@engines.example' },
+        context: { traits: { email: 'ada@example.com' } }
+      }),
+      documented()
+    )
+    expect(calls[0].body).toEqual({
+      subscribers: [
+        {
+          email: 'ada@example.com',
+          initial_status: 'unsubscribed',
+          custom_fields: {
+            company_id: 'g-42',
+            company_name: 'Analytical Engines',
+            company_industry: 'Computing',
+            company_employees: '50'
+          }
+        }
+      ]
+    })
+  })
+
+  it("sets the person's user_id from an alias call", async () => {
+    const calls = intercept('post', SUBSCRIBERS, 200, { subscribers: [{}] })
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'alias',
+        userId: 'u-1005',
+        previousId: 'anon-77',
+        context: { traits: { email: 'mary@example.com' } }
+      }),
+      documented()
+    )
+    expect(calls[0].body).toEqual({
+      subscribers: [{ email: 'mary@example.com', initial_status: 'unsubscribed', user_id: 'u-1005' }]
+    })
   })
 })
 

@@ -1,6 +1,7 @@
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
 import { serve, type RunningServer } from '../tools/serve'
 import { OPENAPI_DIR } from './shared'
+import { contractProblems } from './contract'
 
 let sim: DripSimulator
 let server: RunningServer
@@ -13,6 +14,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close()
   await sim.stop()
+})
+
+// Every request the simulator received keeps the contract with Drip (test/contract.ts).
+afterEach(() => {
+  const problems = sim.received.flatMap((r) =>
+    contractProblems(r.method, r.path, r.text ? JSON.parse(r.text) : undefined)
+  )
+  sim.received.length = 0
+  expect(problems).toEqual([])
 })
 
 const post = async (route: string, body: unknown) => {

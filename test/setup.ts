@@ -1,4 +1,5 @@
 import nock from 'nock'
+import { contractViolations } from './contract'
 
 // No test leaves the machine: HTTP goes to nock or to servers on 127.0.0.1.
 nock.disableNetConnect()
@@ -9,4 +10,10 @@ afterAll(() => {
   nock.cleanAll()
   nock.enableNetConnect()
   nock.restore()
+})
+
+// Every request a test sent through helpers.intercept must keep the contract with Drip (test/contract.ts).
+afterEach(() => {
+  const violations = contractViolations.splice(0)
+  expect(violations).toEqual([])
 })

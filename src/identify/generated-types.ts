@@ -40,6 +40,74 @@ export interface Payload {
    */
   timezone?: string
   /**
+   * Traits sent to Drip as custom fields, except those a standard field above already takes. Engage audiences and computed traits arrive this way. Merged with Custom fields (which win); clear it to send only Custom fields.
+   */
+  traits?: {
+    [k: string]: unknown
+  }
+  /**
+   * Your own id for the person (Drip's user_id).
+   */
+  user_id?: string
+  /**
+   * A new email address for the person: Drip changes the person's email to it.
+   */
+  new_email?: string
+  /**
+   * The person's first name. When empty, the first word of Name.
+   */
+  first_name?: string
+  /**
+   * The person's last name. When empty, the rest of Name.
+   */
+  last_name?: string
+  /**
+   * The person's full name, split into first and last name where those are empty.
+   */
+  name?: string
+  /**
+   * The person's primary phone number (Drip's phone; not the SMS channel).
+   */
+  phone?: string
+  /**
+   * The person's postal address, as in Segment's spec.
+   */
+  address?: {
+    street?: string
+    city?: string
+    state?: string
+    postal_code?: string
+    country?: string
+  }
+  /**
+   * The person's lifetime value in currency units (e.g. 12.34); sent to Drip in cents.
+   */
+  lifetime_value?: number
+  /**
+   * Whether Drip should attach a lead score to the person (when lead scoring is enabled). Drip assumes true when left out.
+   */
+  prospect?: boolean
+  /**
+   * The starting value for lead score calculation for this person (Drip assumes 30).
+   */
+  base_lead_score?: number
+  /**
+   * Whether the person "granted" or "denied" GDPR consent.
+   */
+  eu_consent?: string
+  /**
+   * The message the person granted or denied consent to.
+   */
+  eu_consent_message?: string
+  /**
+   * Whether the person consented to marketing by SMS.
+   */
+  sms_consent?: boolean
+  /**
+   * Tags to remove from the person: a comma delimited list or an array.
+   */
+  remove_tags?: string[]
+  /**
    * Maximum number of events to include in each batch. Actual batch sizes may be lower. Max size must be between 1 and 1000 inclusive.
    */
   batch_size?: number

@@ -1,8 +1,8 @@
-import type { ActionDefinition } from '@segment/actions-core'
+import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { sendBatch, sendOne, type RecordKind } from '../drip-api'
-import { batch_size, email, enable_batching } from '../fields'
+import { batch_size, email, enable_batching, prospect, traitKeysReadBy } from '../fields'
 import { buildSubscriber } from '../records'
 
 const SUBSCRIBERS: RecordKind = { key: 'subscribers', path: 'subscribers', batchPath: 'subscribers/batches' }
@@ -12,86 +12,200 @@ const STATUSES = [
   { label: 'Unsubscribed', value: 'unsubscribed' }
 ]
 
+const trait = (key: string) => ({ '@path': `$.traits.${key}` })
+
+const fields: Record<string, InputField> = {
+  custom_fields: {
+    label: 'Custom fields',
+    description: "Custom fields to add to a person's profile. Non string values will be stringified.",
+    type: 'object',
+    required: false,
+    default: trait('custom_fields')
+  },
+  email: { ...email, default: trait('email') },
+  ip: {
+    label: 'IP Address',
+    description: "The person's ip address.",
+    type: 'string',
+    required: false,
+    default: { '@path': '$.context.ip' }
+  },
+  sms_number: {
+    label: 'SMS Number',
+    description: "The person's sms number.",
+    type: 'string',
+    required: false,
+    // Only an explicit sms_number trait: a plain phone number must never subscribe someone to SMS by accident.
+    default: trait('sms_number')
+  },
+  initial_status: {
+    label: 'Initial Status',
+    description: "The person's subscription status if newly identified.",
+    type: 'string',
+    required: false,
+    choices: STATUSES,
+    // New people are not subscribed to marketing unless the source says so.
+    default: {
+      '@if': { exists: trait('initial_status'), then: trait('initial_status'), else: 'unsubscribed' }
+    }
+  },
+  status: {
+    label: 'Status',
+    description: "The person's subscription status. Overrides initial_status.",
+    type: 'string',
+    required: false,
+    choices: STATUSES,
+    default: trait('status')
+  },
+  status_updated_at: {
+    label: 'Status Updated At',
+    description: "The timestamp associated with the update to a person's status.",
+    type: 'datetime',
+    required: false,
+    // `blank` skips an empty string: onBatch keeps '' (onEvent drops it) and would refuse it as a date.
+    default: { '@if': { blank: trait('status_updated_at'), then: trait('status_updated_at') } }
+  },
+  tags: {
+    label: 'Tags',
+    description: 'Comma delimited list of tags to add to a person\'s profile. e.g. "tag1,tag2".',
+    type: 'string',
+    // Also takes an array of tags: a plain string is wrapped, and every entry is split at commas.
+    multiple: true,
+    required: false,
+    default: trait('tags')
+  },
+  timezone: {
+    label: 'Timezone',
+    description: "The person's timezone.",
+    type: 'string',
+    required: false,
+    default: { '@path': '$.context.timezone' }
+  },
+  traits: {
+    label: 'Other Traits as Custom Fields',
+    description:
+      'Traits sent to Drip as custom fields, except those a standard field above already takes. Engage audiences and ' +
+      'computed traits arrive this way. Merged with Custom fields (which win); clear it to send only Custom fields.',
+    type: 'object',
+    required: false,
+    default: { '@path': '$.traits' }
+  },
+  user_id: {
+    label: 'User ID',
+    description: "Your own id for the person (Drip's user_id).",
+    type: 'string',
+    required: false,
+    default: { '@path': '$.userId' }
+  },
+  new_email: {
+    label: 'New Email',
+    description: "A new email address for the person: Drip changes the person's email to it.",
+    type: 'string',
+    required: false,
+    default: trait('new_email')
+  },
+  first_name: {
+    label: 'First Name',
+    description: "The person's first name. When empty, the first word of Name.",
+    type: 'string',
+    required: false,
+    default: trait('first_name')
+  },
+  last_name: {
+    label: 'Last Name',
+    description: "The person's last name. When empty, the rest of Name.",
+    type: 'string',
+    required: false,
+    default: trait('last_name')
+  },
+  name: {
+    label: 'Name',
+    description: "The person's full name, split into first and last name where those are empty.",
+    type: 'string',
+    required: false,
+    default: trait('name')
+  },
+  phone: {
+    label: 'Phone',
+    description: "The person's primary phone number (Drip's phone; not the SMS channel).",
+    type: 'string',
+    required: false,
+    default: trait('phone')
+  },
+  address: {
+    label: 'Address',
+    description: "The person's postal address, as in Segment's spec.",
+    type: 'object',
+    required: false,
+    properties: {
+      street: { label: 'Street', type: 'string' },
+      city: { label: 'City', type: 'string' },
+      state: { label: 'State', type: 'string' },
+      postal_code: { label: 'Postal Code', type: 'string' },
+      country: { label: 'Country', type: 'string' }
+    },
+    default: trait('address')
+  },
+  lifetime_value: {
+    label: 'Lifetime Value',
+    description: "The person's lifetime value in currency units (e.g. 12.34); sent to Drip in cents.",
+    type: 'number',
+    required: false,
+    default: trait('lifetime_value')
+  },
+  prospect: { ...prospect, default: trait('prospect') },
+  base_lead_score: {
+    label: 'Base Lead Score',
+    description: 'The starting value for lead score calculation for this person (Drip assumes 30).',
+    type: 'integer',
+    required: false,
+    default: trait('base_lead_score')
+  },
+  eu_consent: {
+    label: 'EU Consent',
+    description: 'Whether the person "granted" or "denied" GDPR consent.',
+    type: 'string',
+    required: false,
+    default: trait('eu_consent')
+  },
+  eu_consent_message: {
+    label: 'EU Consent Message',
+    description: 'The message the person granted or denied consent to.',
+    type: 'string',
+    required: false,
+    default: trait('eu_consent_message')
+  },
+  sms_consent: {
+    label: 'SMS Consent',
+    description: 'Whether the person consented to marketing by SMS.',
+    type: 'boolean',
+    required: false,
+    default: trait('sms_consent')
+  },
+  remove_tags: {
+    label: 'Remove Tags',
+    description: 'Tags to remove from the person: a comma delimited list or an array.',
+    type: 'string',
+    multiple: true,
+    required: false,
+    default: trait('remove_tags')
+  },
+  batch_size,
+  enable_batching
+}
+
+// Traits a field reads by default (`$.traits.email`, ...; not the whole `$.traits`) are not repeated as custom fields.
+const STANDARD_TRAITS = traitKeysReadBy(fields)
+const build = (payload: Payload) => buildSubscriber(payload, STANDARD_TRAITS)
+
 const identify = (apiBaseUrl: string): ActionDefinition<Settings, Payload> => ({
   title: 'Identify',
   description: 'Identify person in Drip',
   defaultSubscription: 'type = "identify"',
-  fields: {
-    custom_fields: {
-      label: 'Custom fields',
-      description: "Custom fields to add to a person's profile. Non string values will be stringified.",
-      type: 'object',
-      required: false,
-      default: { '@path': '$.traits.custom_fields' }
-    },
-    email: { ...email, default: { '@path': '$.traits.email' } },
-    ip: {
-      label: 'IP Address',
-      description: "The person's ip address.",
-      type: 'string',
-      required: false,
-      default: { '@path': '$.context.ip' }
-    },
-    sms_number: {
-      label: 'SMS Number',
-      description: "The person's sms number.",
-      type: 'string',
-      required: false,
-      default: { '@path': '$.traits.sms_number' }
-    },
-    initial_status: {
-      label: 'Initial Status',
-      description: "The person's subscription status if newly identified.",
-      type: 'string',
-      required: false,
-      choices: STATUSES,
-      // New people are not subscribed to marketing unless the source says so.
-      default: {
-        '@if': {
-          exists: { '@path': '$.traits.initial_status' },
-          then: { '@path': '$.traits.initial_status' },
-          else: 'unsubscribed'
-        }
-      }
-    },
-    status: {
-      label: 'Status',
-      description: "The person's subscription status. Overrides initial_status.",
-      type: 'string',
-      required: false,
-      choices: STATUSES,
-      default: { '@path': '$.traits.status' }
-    },
-    status_updated_at: {
-      label: 'Status Updated At',
-      description: "The timestamp associated with the update to a person's status.",
-      type: 'datetime',
-      required: false,
-      default: { '@path': '$.traits.status_updated_at' }
-    },
-    tags: {
-      label: 'Tags',
-      description: 'Comma delimited list of tags to add to a person\'s profile. e.g. "tag1,tag2".',
-      type: 'string',
-      // Also takes an array of tags: a plain string is wrapped, and every entry is split at commas.
-      multiple: true,
-      required: false,
-      default: { '@path': '$.traits.tags' }
-    },
-    timezone: {
-      label: 'Timezone',
-      description: "The person's timezone.",
-      type: 'string',
-      required: false,
-      default: { '@path': '$.context.timezone' }
-    },
-    batch_size,
-    enable_batching
-  },
-  perform: (request, { settings, payload }) =>
-    sendOne(request, apiBaseUrl, settings, SUBSCRIBERS, payload, buildSubscriber),
+  fields,
+  perform: (request, { settings, payload }) => sendOne(request, apiBaseUrl, settings, SUBSCRIBERS, payload, build),
   performBatch: (request, { settings, payload }) =>
-    sendBatch(request, apiBaseUrl, settings, SUBSCRIBERS, payload, buildSubscriber)
+    sendBatch(request, apiBaseUrl, settings, SUBSCRIBERS, payload, build)
 })
 
 export default identify

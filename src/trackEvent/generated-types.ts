@@ -15,4 +15,24 @@ export interface Payload {
   properties?: {
     [k: string]: unknown
   }
+  /**
+   * When the event happened; Drip records it at this time (ISO-8601), not when it arrives.
+   */
+  occurred_at?: string | number
+  /**
+   * The event's value in currency units (e.g. 12.34), sent to Drip as the conversion value in cents (properties.value).
+   */
+  value?: number
+  /**
+   * Whether Drip should attach a lead score to the person (when lead scoring is enabled). Drip assumes true when left out.
+   */
+  prospect?: boolean
+  /**
+   * Maximum number of events to include in each batch. Actual batch sizes may be lower. Max size must be between 1 and 1000 inclusive.
+   */
+  batch_size?: number
+  /**
+   * When enabled, Segment will send events in batches.
+   */
+  enable_batching?: boolean
 }

@@ -1,8 +1,8 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendOne, type RecordKind } from '../drip-api'
-import { email } from '../fields'
+import { sendBatch, sendOne, type RecordKind } from '../drip-api'
+import { batch_size, email, enable_batching, prospect } from '../fields'
 import { buildEvent } from '../records'
 
 const EVENTS: RecordKind = { key: 'events', path: 'events', batchPath: 'events/batches' }
@@ -35,9 +35,29 @@ const trackEvent = (apiBaseUrl: string): ActionDefinition<Settings, Payload> => 
       type: 'object',
       required: false,
       default: { '@path': '$.properties' }
-    }
+    },
+    occurred_at: {
+      label: 'Event Time',
+      description: 'When the event happened; Drip records it at this time (ISO-8601), not when it arrives.',
+      type: 'datetime',
+      required: false,
+      default: { '@path': '$.timestamp' }
+    },
+    value: {
+      label: 'Conversion Value',
+      description:
+        "The event's value in currency units (e.g. 12.34), sent to Drip as the conversion value in cents (properties.value).",
+      type: 'number',
+      required: false,
+      default: { '@path': '$.properties.revenue' }
+    },
+    prospect,
+    batch_size,
+    enable_batching
   },
-  perform: (request, { settings, payload }) => sendOne(request, apiBaseUrl, settings, EVENTS, payload, buildEvent)
+  perform: (request, { settings, payload }) => sendOne(request, apiBaseUrl, settings, EVENTS, payload, buildEvent),
+  performBatch: (request, { settings, payload }) =>
+    sendBatch(request, apiBaseUrl, settings, EVENTS, payload, buildEvent)
 })
 
 export default trackEvent

@@ -26,8 +26,9 @@ simulator on 127.0.0.1, so no Drip account is needed.
 Options:
   --batch             call onBatch per mapping, in groups of the batch size (Enable Batching? on), instead of onEvent
   --batch-size N      events per onBatch call (default: the mapping's Batch Size, 1000)
-  --mapping FILE      subscriptions to use instead of the presets: a JSON array of
-                      {"partnerAction", "subscribe", "mapping"} (a mapping may list only the fields it changes)
+  --mapping FILE      subscriptions to use instead of the presets: a JSON array whose entries are
+                      {"preset": "Identify"} or {"partnerAction", "subscribe", "mapping"} (the mapping as Segment
+                      stores it); examples/subscriptions.json adds page, group and alias to the presets
   --live              send to the real Drip API, with DRIP_ACCOUNT_ID and DRIP_API_KEY from the environment
   --json              print the results, the summary and Drip's state as one JSON document
   --quiet             print only events that were rejected or failed, and the summary
@@ -176,7 +177,12 @@ function parse(argv: string[]) {
   return parsed
 }
 
-function readMapping(file: string): DripSubscription[] {
+/**
+ * Subscriptions from a JSON file: each entry is either `{"preset": "<preset name>"}` (the destination's preset as
+ * Segment sets it up) or `{"partnerAction", "subscribe", "mapping"}` with the mapping exactly as Segment stores it
+ * (fields left out are not sent).
+ */
+export function readMapping(file: string): DripSubscription[] {
   let value: unknown
   try {
     value = JSON.parse(readFileSync(file, 'utf8'))
@@ -184,18 +190,30 @@ function readMapping(file: string): DripSubscription[] {
     throw new UsageError(`--mapping ${file}: ${(error as Error).message}`)
   }
   if (!Array.isArray(value)) throw new UsageError(`--mapping ${file}: expected a JSON array of subscriptions`)
-  const defaults = new Map(presetSubscriptions(definition).map((s) => [s.partnerAction, s.mapping]))
-  return value.map((entry, i) => {
-    const s = entry as Partial<DripSubscription>
-    if (!s.partnerAction || !definition.actions[s.partnerAction]) {
+  const presets = presetSubscriptions(definition)
+  return value.map((entry: Partial<DripSubscription> & { preset?: string }, i) => {
+    if (entry.preset !== undefined) {
+      const preset = presets.find((p) => p.name === entry.preset)
+      if (!preset) {
+        throw new UsageError(
+          `--mapping ${file}: entry ${i + 1} names no preset "${entry.preset}" (${presets.map((p) => p.name).join(', ')})`
+        )
+      }
+      return preset
+    }
+    if (!entry.partnerAction || !definition.actions[entry.partnerAction]) {
       throw new UsageError(
         `--mapping ${file}: entry ${i + 1} names no known action (${Object.keys(definition.actions).join(', ')})`
       )
     }
-    if (typeof s.subscribe !== 'string')
+    if (typeof entry.subscribe !== 'string')
       throw new UsageError(`--mapping ${file}: entry ${i + 1} has no "subscribe" FQL`)
-    const mapping = { ...(defaults.get(s.partnerAction) ?? {}), ...((s.mapping as JSONObject) ?? {}) }
-    return { name: s.name, partnerAction: s.partnerAction, subscribe: s.subscribe, mapping }
+    return {
+      name: entry.name,
+      partnerAction: entry.partnerAction,
+      subscribe: entry.subscribe,
+      mapping: (entry.mapping as JSONObject) ?? {}
+    }
   })
 }
 

@@ -26,6 +26,8 @@ export interface OpenApiValidator {
   route(method: string, requestPath: string): string | undefined
   /** Drip-style errors for a request body, or [] when it matches the documented request schema. */
   validate(method: string, requestPath: string, body: unknown): DripValidationError[]
+  /** The documented request body schema of an operation, $refs resolved. */
+  requestSchema(method: string, template: string): Record<string, unknown> | undefined
 }
 
 export function loadOpenApi(dir: string = DEFAULT_OPENAPI_DIR): OpenApiValidator {
@@ -77,18 +79,24 @@ export function loadOpenApi(dir: string = DEFAULT_OPENAPI_DIR): OpenApiValidator
     return found?.template
   }
 
+  const requestSchema = (method: string, template: string): Node | undefined => {
+    const operation = paths[template]?.[method.toLowerCase()] as Node | undefined
+    return (((operation?.requestBody as Node)?.content as Node)?.['application/json'] as Node)?.schema as
+      Node | undefined
+  }
+
   const validatorFor = (method: string, template: string): ValidateFunction | null => {
     const key = `${method} ${template}`
     if (!validators.has(key)) {
-      const operation = paths[template][method.toLowerCase()] as Node | undefined
-      const schema = (((operation?.requestBody as Node)?.content as Node)?.['application/json'] as Node)?.schema
-      validators.set(key, schema ? ajv.compile(schema as object) : null)
+      const schema = requestSchema(method, template)
+      validators.set(key, schema ? ajv.compile(schema) : null)
     }
     return validators.get(key) ?? null
   }
 
   return {
     route,
+    requestSchema,
     validate(method, requestPath, body) {
       const template = route(method, requestPath)
       if (!template) return []

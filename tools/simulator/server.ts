@@ -157,7 +157,7 @@ export class DripSimulator {
         req.socket.destroy()
         return
       }
-      this.send(req, res, url.pathname, { status: fault.status ?? 500, body: fault.body, headers: fault.headers })
+      this.send(req, res, url.pathname, { status: fault.status ?? 500, body: fault.body, headers: fault.headers }, text)
       return
     }
     let reply: Reply
