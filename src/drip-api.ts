@@ -107,55 +107,121 @@ function readableText(text: string): string {
 
 export type DripActionError = IntegrationError | InvalidAuthenticationError | RetryableError
 
-/**
- * One table for every answer Drip can give, used by single events, batches and the authentication test alike.
- * The API key never goes into a message: only Drip's own words, the status and the account id.
- */
-export function classifyDripError(status: number, text: string, account: string): DripActionError {
-  const drip = parseDripError(text)
-  const said = drip.message
-  if (status === 401) {
-    return new InvalidAuthenticationError(`Drip rejected the API key (401: ${said}). Check the API Key setting.`)
-  }
-  if (status === 403 && drip.code === 'authorization_error') {
-    return new InvalidAuthenticationError(`The API key has no access to Drip account ${account} (403: ${said}).`)
-  }
-  if (status === 404) {
-    return new IntegrationError(
-      `Drip found nothing at account ${account} (404: ${said}). Check the Account ID setting, and that the API key ` +
-        'belongs to a user of that account.',
-      'DRIP_ACCOUNT_NOT_FOUND',
-      404
-    )
-  }
-  if (status === 422) {
-    const where = drip.attribute ? ` ${drip.attribute}` : ''
-    const code = drip.code ? ` [${drip.code}]` : ''
-    return new PayloadValidationError(`Drip refused the${where || ' request'}: ${said}${code}`)
-  }
-  if (status === 400) {
-    return new PayloadValidationError(`Drip refused the request (400): ${said}`)
-  }
-  if (status === 429) {
-    if (/concurrent/i.test(said)) {
-      return new RetryableError(
-        `Drip is busy with another update of the same person; retry shortly (429: ${said})`,
-        429
-      )
-    }
-    return new RetryableError(`Drip's hourly rate limit for this account was reached (429: ${said})`, 429)
-  }
-  if (isRetryableStatus(status)) {
-    return new RetryableError(`Drip answered ${status}: ${said}`, status)
-  }
-  return new IntegrationError(`Drip answered ${status}: ${said}`, 'DRIP_ERROR', status)
-}
-
 type RetryableStatus = ConstructorParameters<typeof RetryableError>[1] & number
 
 /** Segment retries 408, 423, 429 and 5xx but 501. */
 function isRetryableStatus(status: number): status is RetryableStatus {
   return status === 408 || status === 423 || status === 429 || (status >= 500 && status !== 501 && status <= 599)
+}
+
+/** One row of the table that turns Drip's answers into actions-core errors (the README shows the same table). */
+export interface DripErrorRule {
+  /** Drip's answer, as the README names it. */
+  answer: string
+  /** The actions-core error class raised. */
+  raises: string
+  /** Whether Segment retries the event. */
+  retried: boolean
+  matches: (status: number, drip: DripErrorBody) => boolean
+  error: (status: number, drip: DripErrorBody, account: string) => DripActionError
+}
+
+/**
+ * Every answer Drip can give, first match wins; used by single events, batches and the authentication test alike.
+ * Messages carry Drip's own words, the status and the account id: never the API key.
+ */
+export const DRIP_ERROR_RULES: DripErrorRule[] = [
+  {
+    answer: '401',
+    raises: 'InvalidAuthenticationError',
+    retried: false,
+    matches: (status) => status === 401,
+    error: (_s, drip) =>
+      new InvalidAuthenticationError(`Drip rejected the API key (401: ${drip.message}). Check the API Key setting.`)
+  },
+  {
+    answer: '403 `authorization_error`',
+    raises: 'InvalidAuthenticationError',
+    retried: false,
+    matches: (status, drip) => status === 403 && drip.code === 'authorization_error',
+    error: (_s, drip, account) =>
+      new InvalidAuthenticationError(`The API key has no access to Drip account ${account} (403: ${drip.message}).`)
+  },
+  {
+    answer: '404',
+    raises: 'IntegrationError `NOT_FOUND`',
+    retried: false,
+    matches: (status) => status === 404,
+    error: (_s, drip, account) =>
+      new IntegrationError(
+        `Drip found nothing at account ${account} (404: ${drip.message}). Check the Account ID setting, and that the ` +
+          'API key belongs to a user of that account.',
+        'NOT_FOUND',
+        404
+      )
+  },
+  {
+    answer: '422 `{errors: [{code, attribute, message}]}`',
+    raises: 'PayloadValidationError',
+    retried: false,
+    matches: (status) => status === 422,
+    error: (_s, drip) =>
+      new PayloadValidationError(
+        `Drip refused the ${drip.attribute ?? 'request'}: ${drip.message}${drip.code ? ` [${drip.code}]` : ''}`
+      )
+  },
+  {
+    answer: '400 `{status, error}`',
+    raises: 'PayloadValidationError',
+    retried: false,
+    matches: (status) => status === 400,
+    error: (_s, drip) => new PayloadValidationError(`Drip refused the request (400): ${drip.message}`)
+  },
+  {
+    answer: '429 "Too many concurrent requests for the same subscriber"',
+    raises: 'RetryableError 429',
+    retried: true,
+    matches: (status, drip) => status === 429 && /concurrent/i.test(drip.message),
+    error: (_s, drip) =>
+      new RetryableError(
+        `Drip is busy with another update of the same person; retry shortly (429: ${drip.message})`,
+        429
+      )
+  },
+  {
+    answer: '429 (hourly rate limit)',
+    raises: 'RetryableError 429',
+    retried: true,
+    matches: (status) => status === 429,
+    error: (_s, drip) =>
+      new RetryableError(`Drip's hourly rate limit for this account was reached (429: ${drip.message})`, 429)
+  },
+  {
+    answer: '408, 423, 5xx but 501 (HTML bodies too)',
+    raises: 'RetryableError (same status)',
+    retried: true,
+    matches: (status) => isRetryableStatus(status),
+    error: (status, drip) => new RetryableError(`Drip answered ${status}: ${drip.message}`, status as RetryableStatus)
+  },
+  {
+    answer: 'any other status',
+    raises: 'IntegrationError (same status)',
+    retried: false,
+    matches: () => true,
+    error: (status, drip) => new IntegrationError(`Drip answered ${status}: ${drip.message}`, 'DRIP_ERROR', status)
+  }
+]
+
+/** What happens when no answer comes back at all (the README's table lists these below Drip's answers). */
+export const TRANSPORT_ERROR_RULES = [
+  { answer: 'timeout (no answer in 10 s)', raises: 'RetryableError 504', retried: true },
+  { answer: 'connection reset or refused', raises: 'RetryableError 503', retried: true }
+]
+
+export function classifyDripError(status: number, text: string, account: string): DripActionError {
+  const drip = parseDripError(text)
+  const rule = DRIP_ERROR_RULES.find((r) => r.matches(status, drip))!
+  return rule.error(status, drip, account)
 }
 
 /** Turns whatever a request threw into one of actions-core's error classes. */
@@ -300,7 +366,7 @@ export async function sendBatch<P, T extends JSONLikeObject>(
         results.setSuccessResponseAtIndex(index, { status: response.status, sent: record, body: withNotes })
       }
     } catch (error) {
-      const dripError = toDripError(error, settings)
+      const dripError = refusedForAnother(toDripError(error, settings), chunk.length)
       for (const { index, record } of chunk) {
         results.setErrorResponseAtIndex(index, {
           status: dripError.status ?? 500,
@@ -312,6 +378,18 @@ export async function sendBatch<P, T extends JSONLikeObject>(
     }
   }
   return results
+}
+
+/**
+ * Drip refuses a whole batch for one bad record and does not say which. Every record passed the checks Drip makes, so
+ * none is known to be bad: they are retried (Segment re-batches retries) rather than dropped for another's sake.
+ */
+function refusedForAnother(error: DripActionError, records: number): DripActionError {
+  if (records <= 1 || !(error instanceof PayloadValidationError)) return error
+  return new RetryableError(
+    `Drip refused the batch this record was in, without saying which record (${error.message}); retrying it`,
+    500
+  )
 }
 
 type ErrorType = keyof typeof ErrorCodes

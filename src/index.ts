@@ -8,9 +8,12 @@ import trackEvent from './trackEvent'
 
 /**
  * The Drip (Actions) destination, sending to `apiBaseUrl`. Segment's runtime loads the default export, built against
- * Drip's API; local tooling builds its own against a simulator.
+ * Drip's API; local tooling builds its own against a simulator (tests with a shorter request timeout).
  */
-export function createDefinition(apiBaseUrl: string = DRIP_API_BASE_URL): DestinationDefinition<Settings> {
+export function createDefinition(
+  apiBaseUrl: string = DRIP_API_BASE_URL,
+  options: { requestTimeoutMs?: number } = {}
+): DestinationDefinition<Settings> {
   const actions = {
     trackEvent: trackEvent(apiBaseUrl),
     identify: identify(apiBaseUrl)
@@ -54,6 +57,8 @@ export function createDefinition(apiBaseUrl: string = DRIP_API_BASE_URL): Destin
       }
     },
     extendRequest: ({ settings }) => ({
+      // actions-core's default (10 s) unless the builder chose another.
+      ...(options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {}),
       headers: {
         Authorization: authorizationHeader(settings.apiKey),
         'Content-Type': 'application/json',

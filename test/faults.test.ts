@@ -1,0 +1,265 @@
+import {
+  Destination,
+  InvalidAuthenticationError,
+  IntegrationError,
+  PayloadValidationError,
+  RetryableError
+} from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
+import { createDefinition } from '../src'
+import type { Settings } from '../src/generated-types'
+import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN, type Fault } from '../tools/simulator'
+import { presetSubscriptions } from '../tools/subscriptions'
+import { segmentEvent } from './helpers'
+import { OPENAPI_DIR } from './shared'
+
+// The fault matrix: every way Drip can fail, for single events, batches and the authentication test, through the
+// runtime and real HTTP to the simulator. Each row fixes the error class, status, retryability and message, and no
+// output may carry the API key, raw or encoded.
+
+const ENCODED_KEY = Buffer.from(`${DEMO_API_TOKEN}:\n`).toString('base64')
+const SECRETS = [DEMO_API_TOKEN, ENCODED_KEY.trim(), Buffer.from(`${DEMO_API_TOKEN}:`).toString('base64')]
+const RETRIED = new Set([408, 423, 429, 500, 502, 503, 504])
+
+let sim: DripSimulator
+let destination: Destination<Settings>
+let definition: ReturnType<typeof createDefinition>
+
+beforeAll(async () => {
+  sim = new DripSimulator({ openApiDir: OPENAPI_DIR })
+  definition = createDefinition(await sim.start(), { requestTimeoutMs: 150 })
+  destination = new Destination(definition)
+})
+afterAll(() => sim.stop())
+beforeEach(() => sim.reset())
+
+interface Row {
+  name: string
+  fault: Fault
+  kind: new (...args: never[]) => Error
+  status: number
+  message: RegExp
+}
+
+const html502 = '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>nginx</p></body></html>'
+const matrix: Row[] = [
+  {
+    name: '401',
+    fault: { status: 401, body: '' },
+    kind: InvalidAuthenticationError,
+    status: 401,
+    message: /^Drip rejected the API key \(401: no message\)/
+  },
+  {
+    name: '403 authorization_error',
+    fault: {
+      status: 403,
+      body: { errors: [{ code: 'authorization_error', message: 'You are not authorized to access this resource' }] }
+    },
+    kind: InvalidAuthenticationError,
+    status: 401,
+    message: new RegExp(`^The API key has no access to Drip account ${DEMO_ACCOUNT_ID} \\(403: You are not authorized`)
+  },
+  {
+    name: '404',
+    fault: {
+      status: 404,
+      body: { errors: [{ code: 'not_found_error', message: 'The resource you requested was not found' }] }
+    },
+    kind: IntegrationError,
+    status: 404,
+    message: new RegExp(`^Drip found nothing at account ${DEMO_ACCOUNT_ID} .*Check the Account ID setting`)
+  },
+  {
+    name: '422',
+    fault: {
+      status: 422,
+      body: { errors: [{ code: 'email_error', attribute: 'email', message: 'Email must be a valid email address' }] }
+    },
+    kind: PayloadValidationError,
+    status: 400,
+    message: /^Drip refused the email: Email must be a valid email address \[email_error\]$/
+  },
+  {
+    name: '400 malformed JSON',
+    fault: {
+      status: 400,
+      body: { status: 400, error: 'There was a problem in the JSON you submitted: unexpected token' }
+    },
+    kind: PayloadValidationError,
+    status: 400,
+    message: /^Drip refused the request \(400\): There was a problem in the JSON you submitted/
+  },
+  {
+    name: '429 hourly limit',
+    fault: {
+      status: 429,
+      body: { message: 'API rate limit exceeded. Please try again in an hour.', documentation: 'x' }
+    },
+    kind: RetryableError,
+    status: 429,
+    message: /^Drip's hourly rate limit for this account was reached \(429: API rate limit exceeded/
+  },
+  {
+    name: '429 concurrent',
+    fault: {
+      status: 429,
+      body: { errors: [{ code: 'too_many_requests', message: 'Too many concurrent requests for the same subscriber' }] }
+    },
+    kind: RetryableError,
+    status: 429,
+    message: /^Drip is busy with another update of the same person; retry shortly/
+  },
+  {
+    name: '500',
+    fault: { status: 500, body: { message: 'Internal error' } },
+    kind: RetryableError,
+    status: 500,
+    message: /^Drip answered 500: Internal error$/
+  },
+  {
+    name: '502 HTML',
+    fault: { status: 502, body: html502 },
+    kind: RetryableError,
+    status: 502,
+    message: /^Drip answered 502: 502 Bad Gateway Bad Gateway nginx$/
+  },
+  {
+    name: 'timeout',
+    fault: { delayMs: 600, status: 204 },
+    kind: RetryableError,
+    status: 504,
+    message: /^Drip did not answer in time/
+  },
+  { name: 'reset', fault: { reset: true }, kind: RetryableError, status: 503, message: /^Could not reach Drip/ }
+]
+
+const settings = (mapping: Record<string, JSONObject> = {}) =>
+  ({
+    accountId: DEMO_ACCOUNT_ID,
+    apiKey: ENCODED_KEY,
+    subscriptions: presetSubscriptions(definition, mapping)
+  }) as unknown as JSONObject
+
+function expectNoSecret(output: unknown) {
+  const text = typeof output === 'string' ? output : JSON.stringify(output, Object.getOwnPropertyNames(output ?? {}))
+  for (const secret of SECRETS) expect(text).not.toContain(secret)
+}
+
+describe.each(matrix)('Drip answers $name', ({ fault, kind, status, message }) => {
+  it('fails a single identify and a single track with the right class, status and message', async () => {
+    for (const event of [
+      segmentEvent({ type: 'identify', traits: { email: 'a@example.com' } }),
+      segmentEvent({ type: 'track', event: 'Clicked', properties: { email: 'a@example.com' } })
+    ]) {
+      sim.inject(fault)
+      const error = (await destination.onEvent(event, settings()).catch((e: Error) => e)) as Error & { status?: number }
+      expect(error).toBeInstanceOf(kind)
+      expect(error.status).toBe(status)
+      expect(error instanceof RetryableError).toBe(RETRIED.has(status))
+      expect(error.message).toMatch(message)
+      expectNoSecret(error)
+      expectNoSecret(error.message)
+      expectNoSecret(error.stack)
+    }
+  })
+
+  it('gives every event of a batch its own result', async () => {
+    for (const [action, events] of [
+      [
+        'identify',
+        [
+          segmentEvent({ type: 'identify', traits: { email: 'a@example.com' } }),
+          segmentEvent({ type: 'identify', traits: { email: 'b@example.com' } })
+        ]
+      ],
+      [
+        'trackEvent',
+        [
+          segmentEvent({ type: 'track', event: 'A', properties: { email: 'a@example.com' } }),
+          segmentEvent({ type: 'track', event: 'B', properties: { email: 'b@example.com' } })
+        ]
+      ]
+    ] as const) {
+      sim.inject(fault)
+      const s = settings({ [action]: { enable_batching: true } })
+      s.subscriptions = (s.subscriptions as Array<{ partnerAction: string }>).filter((x) => x.partnerAction === action)
+      const results = await destination.onBatch([...events], s)
+      const multistatus = (
+        results[0] as { multistatus: Array<{ status: number; errortype: string; errormessage: string; sent: unknown }> }
+      ).multistatus
+      expect(multistatus).toHaveLength(2)
+      for (const result of multistatus) {
+        // A refused batch of several records says nothing about which one was wrong: each is retried.
+        const refusal = kind === PayloadValidationError
+        expect(result.status).toBe(refusal ? 500 : status)
+        const errortype = { InvalidAuthenticationError: 'INVALID_AUTHENTICATION', IntegrationError: 'NOT_FOUND' }[
+          kind.name
+        ]
+        expect(result.errortype).toBe(refusal || kind === RetryableError ? 'RETRYABLE_ERROR' : errortype)
+        expect(result.errormessage).toMatch(refusal ? /^Drip refused the batch this record was in/ : message)
+        expect(result.sent).toEqual(expect.objectContaining({ email: expect.any(String) }))
+      }
+      expectNoSecret(results)
+    }
+  })
+})
+
+describe('the authentication test', () => {
+  it.each(matrix.filter((row) => row.name !== '404'))(
+    'classifies $name the same way',
+    async ({ fault, status, message }) => {
+      sim.inject({ ...fault, path: '/v2/accounts' })
+      const error = (await destination
+        .testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: ENCODED_KEY })
+        .catch((e: Error) => e)) as Error
+      // actions-core wraps it: "Credentials are invalid: <status> <our message>".
+      expect(error.message).toMatch(/^Credentials are invalid: /)
+      expect(error.message.replace(/^Credentials are invalid: \d* ?/, '')).toMatch(message)
+      void status
+      expectNoSecret(error.message)
+    }
+  )
+})
+
+it("a batch refused for one record alone reports that record with Drip's reason", async () => {
+  sim.inject({
+    path: '/subscribers/batches',
+    status: 422,
+    body: { errors: [{ code: 'email_error', attribute: 'email', message: 'Email must be a valid email address' }] }
+  })
+  const s = settings({ identify: { enable_batching: true } })
+  s.subscriptions = (s.subscriptions as Array<{ partnerAction: string }>).filter((x) => x.partnerAction === 'identify')
+  const results = await destination.onBatch([segmentEvent({ type: 'identify', traits: { email: 'a@example.com' } })], s)
+  expect((results[0] as { multistatus: unknown[] }).multistatus).toEqual([
+    {
+      status: 400,
+      errortype: 'PAYLOAD_VALIDATION_FAILED',
+      errormessage: 'Drip refused the email: Email must be a valid email address [email_error]',
+      sent: { email: 'a@example.com', initial_status: 'unsubscribed' },
+      errorreporter: 'DESTINATION'
+    }
+  ])
+})
+
+it('a batch with one bad person among good ones delivers the good ones and reports the bad one', async () => {
+  const s = settings({ identify: { enable_batching: true } })
+  s.subscriptions = (s.subscriptions as Array<{ partnerAction: string }>).filter((x) => x.partnerAction === 'identify')
+  const results = await destination.onBatch(
+    [
+      segmentEvent({ type: 'identify', traits: { email: 'good1@example.com' } }),
+      segmentEvent({ type: 'identify', traits: { email: 'not an email' } }),
+      segmentEvent({ type: 'identify', traits: { email: 'good2@example.com' } })
+    ],
+    s
+  )
+  const multistatus = (results[0] as { multistatus: Array<{ status: number; errormessage?: string }> }).multistatus
+  expect(multistatus.map((r) => r.status)).toEqual([201, 400, 201])
+  expect(multistatus[1].errormessage).toBe('Email Address must be a valid email address string but it was not.')
+  expect(
+    sim
+      .state()
+      .accounts[0].people.map((p) => p.email)
+      .sort()
+  ).toEqual(['good1@example.com', 'good2@example.com'])
+})
