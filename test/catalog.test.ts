@@ -2,39 +2,10 @@ import { readFileSync } from 'fs'
 import type { InputField } from '@segment/actions-core'
 import definition from '../src'
 import { CATALOG_PAGE } from './shared'
+import { tablesUnder } from './markdown'
 
 // The Segment catalog page is the contract with Segment admins: every setting, preset, action and field it lists must
 // be in the definition with the same label, type, required flag and description.
-
-type Row = Record<string, string>
-
-/** The markdown tables found under `heading` (up to the next heading of the same or a higher level). */
-function tablesUnder(markdown: string, heading: string): Row[] {
-  const lines = markdown.split('\n')
-  const start = lines.findIndex((line) => line.trim() === heading)
-  if (start < 0) throw new Error(`catalog page has no heading "${heading}"`)
-  const level = heading.indexOf(' ')
-  const rows: Row[] = []
-  let header: string[] | undefined
-  for (const line of lines.slice(start + 1)) {
-    const depth = /^(#+) /.exec(line)?.[1].length
-    if (depth !== undefined && depth <= level) break
-    if (!line.trim().startsWith('|')) {
-      header = undefined
-      continue
-    }
-    const cells = line
-      .trim()
-      .replace(/^\||\|$/g, '')
-      .split('|')
-      .map((cell) => cell.trim().replace(/\\_/g, '_'))
-    if (!header) header = cells
-    else if (!cells.every((cell) => /^-+$/.test(cell))) {
-      rows.push(Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])))
-    }
-  }
-  return rows
-}
 
 /** The paragraph right below a heading: the action's description. */
 function paragraphUnder(markdown: string, heading: string): string {

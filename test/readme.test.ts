@@ -1,0 +1,18 @@
+import { readFileSync } from 'fs'
+import path from 'path'
+import { DRIP_ERROR_RULES, TRANSPORT_ERROR_RULES } from '../src/drip-api'
+import { tablesUnder } from './markdown'
+
+// The README's error table is the code's table: same rows, same order.
+const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')
+
+it("lists Drip's errors exactly as DRIP_ERROR_RULES and TRANSPORT_ERROR_RULES classify them", () => {
+  const rows = tablesUnder(readme, "## Drip's errors")
+  expect(rows).toEqual(
+    [...DRIP_ERROR_RULES, ...TRANSPORT_ERROR_RULES].map((rule) => ({
+      'Drip answers': rule.answer,
+      'The destination raises': rule.raises,
+      'Segment retries': rule.retried ? 'yes' : 'no'
+    }))
+  )
+})
