@@ -72,7 +72,14 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
 export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
   const action = payload.action?.trim()
   if (!action) return { error: 'Action: the event name is empty; Drip needs an action name for every event.' }
+  const notes: string[] = []
   let properties = payload.properties as JSONLikeObject | undefined
+  if (properties && 'value' in properties && !isConversionValue(properties.value)) {
+    // Drip reads properties.value as the conversion value: anything but integer cents would refuse the event.
+    properties = { ...properties }
+    delete properties.value
+    notes.push('Properties: "value" left out: Drip reads it as the conversion value, in whole cents.')
+  }
   if (payload.value !== undefined && payload.value !== null) {
     const value = cents(payload.value)
     if (value === undefined || Math.abs(value) >= DRIP_MAX_CONVERSION_VALUE) {
@@ -89,7 +96,11 @@ export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
     occurred_at: isoDate(payload.occurred_at),
     prospect: payload.prospect
   }
-  return { record: withoutUndefined(event) }
+  return withNotes({ record: withoutUndefined(event) }, notes)
+}
+
+function isConversionValue(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < DRIP_MAX_CONVERSION_VALUE
 }
 
 /**

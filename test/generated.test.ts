@@ -1,0 +1,224 @@
+import fc from 'fast-check'
+import { Destination } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
+import path from 'path'
+import { createDefinition } from '../src'
+import type { Settings } from '../src/generated-types'
+import { readMapping } from '../tools/runner/cli'
+import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
+import { contractProblems } from './contract'
+import { OPENAPI_DIR } from './shared'
+
+// Generated hostile input: Segment events of every call type with missing, null, empty, huge, unicode, deeply nested,
+// wrong-typed and numbers-as-strings values, through Destination.onEvent and onBatch, to the simulator over loopback.
+// Replay a failure with FC_SEED=<seed printed in the failure> (and FC_PATH=<path>).
+
+const RUNS = Number(process.env.FC_RUNS ?? 1000)
+// Batches average ten events, so a fifth as many batches still makes over RUNS events.
+const BATCH_RUNS = Math.ceil(RUNS / 5)
+const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}
+const ENCODED_KEY = Buffer.from(`${DEMO_API_TOKEN}:\n`).toString('base64')
+const SECRETS = [DEMO_API_TOKEN, ENCODED_KEY.trim()]
+const ERROR_NAMES = new Set([
+  'IntegrationError',
+  'InvalidAuthenticationError',
+  'RetryableError',
+  'PayloadValidationError',
+  'AggregateAjvError',
+  'ValidationError'
+])
+
+let sim: DripSimulator
+let destination: Destination<Settings>
+let subscriptions: ReturnType<typeof readMapping>
+
+beforeAll(async () => {
+  sim = new DripSimulator({ openApiDir: OPENAPI_DIR, limits: { single: 1e9, batch: 1e9 }, keepEvents: 100 })
+  destination = new Destination(createDefinition(await sim.start()))
+  // The presets plus the documented page, group and alias mappings: every action and call type.
+  subscriptions = readMapping(path.join(__dirname, '..', 'examples', 'subscriptions.json'))
+})
+afterAll(() => sim.stop())
+
+// ------------------------------------------------------------------------------------------------ arbitraries
+
+const hostile = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.constant(''),
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.string({ minLength: 2000, maxLength: 20000 }),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.integer().map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+  fc.jsonValue({ maxDepth: 6 }),
+  fc.array(fc.string(), { maxLength: 5 })
+)
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, hostile)
+const email = maybe(fc.emailAddress())
+const extras = fc.dictionary(fc.string({ maxLength: 20 }), hostile, { maxKeys: 6 })
+const date = maybe(
+  fc.date({ min: new Date('2000-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }).map((d) => d.toISOString())
+)
+
+const traits = fc
+  .tuple(
+    fc.record(
+      {
+        email,
+        new_email: email,
+        name: hostile,
+        first_name: hostile,
+        last_name: hostile,
+        phone: hostile,
+        sms_number: maybe(
+          fc.constantFrom('+16125551212', '+1 (612) 555-1212', '0016125551212', '612-555-1212', '+447700900123')
+        ),
+        sms_consent: hostile,
+        tags: maybe(fc.array(hostile, { maxLength: 5 })),
+        remove_tags: hostile,
+        status: maybe(fc.constantFrom('active', 'unsubscribed')),
+        initial_status: maybe(fc.constantFrom('active', 'unsubscribed')),
+        status_updated_at: date,
+        address: maybe(
+          fc.record(
+            { street: hostile, city: hostile, state: hostile, postal_code: hostile, country: hostile },
+            { requiredKeys: [] }
+          )
+        ),
+        lifetime_value: hostile,
+        prospect: hostile,
+        base_lead_score: hostile,
+        eu_consent: maybe(fc.constantFrom('granted', 'denied', 'GRANTED')),
+        eu_consent_message: hostile,
+        custom_fields: maybe(extras),
+        vip_customers: fc.boolean()
+      },
+      { requiredKeys: [] }
+    ),
+    extras
+  )
+  .map(([known, more]) => ({ ...more, ...known }))
+
+const properties = fc
+  .tuple(
+    fc.record(
+      { email, revenue: maybe(fc.double({ min: -1e6, max: 1e8, noNaN: true })), value: hostile },
+      { requiredKeys: [] }
+    ),
+    extras
+  )
+  .map(([known, more]) => ({ ...more, ...known }))
+
+const context = fc.record(
+  {
+    ip: maybe(fc.oneof(fc.ipV4(), fc.ipV6())),
+    timezone: hostile,
+    traits: maybe(fc.record({ email }, { requiredKeys: [] })),
+    // Segment sends personas as an object or not at all; actions-core itself throws a TypeError on null here.
+    personas: fc.record({ computation_class: fc.constant('audience'), computation_key: fc.constant('vip_customers') })
+  },
+  { requiredKeys: [] }
+)
+
+/** Events of the call types that reach `action` (with the presets and the documented mappings). */
+const segmentEvent = (types: string[]) =>
+  fc
+    .record(
+      {
+        type: fc.constantFrom(...types),
+        event: hostile,
+        name: hostile,
+        userId: hostile,
+        groupId: hostile,
+        previousId: hostile,
+        timestamp: date,
+        traits: maybe(traits),
+        properties: maybe(properties),
+        // Segment always sends a context object (actions-core throws a TypeError on a null one).
+        context
+      },
+      { requiredKeys: ['type'] }
+    )
+    .map((event) => JSON.parse(JSON.stringify(event)) as SegmentEvent) // what arrives is JSON
+
+// ------------------------------------------------------------------------------------------------ invariants
+
+const settings = (batching: boolean) =>
+  ({
+    accountId: DEMO_ACCOUNT_ID,
+    apiKey: ENCODED_KEY,
+    subscriptions: subscriptions.map((s) => (batching ? { ...s, mapping: { ...s.mapping, enable_batching: true } } : s))
+  }) as unknown as JSONObject
+
+function expectNoSecret(output: unknown) {
+  const text = JSON.stringify(output, (_k, v) =>
+    v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v
+  )
+  for (const secret of SECRETS) expect(text ?? '').not.toContain(secret)
+}
+
+/** Every request Drip received in this case was one Drip takes: valid against its OpenAPI, never refused as invalid. */
+function expectDripTookEverything() {
+  const received = sim.received.splice(0)
+  const problems = received.flatMap((r) => [
+    ...contractProblems(r.method, r.path, r.text ? JSON.parse(r.text) : undefined),
+    ...(r.status === 422 || r.status === 400
+      ? [`${r.method} ${r.path} answered ${r.status}: ${r.text.slice(0, 300)}`]
+      : [])
+  ])
+  expect(problems).toEqual([])
+}
+
+beforeEach(() => {
+  sim.received.length = 0
+})
+
+const ACTIONS: Array<[string, string[]]> = [
+  ['identify', ['identify', 'group', 'alias']],
+  ['trackEvent', ['track', 'page']]
+]
+
+describe.each(ACTIONS)('%s', (_action, types) => {
+  it(`single events: every failure is an actions-core error with a status; Drip takes every request (${RUNS} cases)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(segmentEvent(types), async (event) => {
+        let output: unknown
+        try {
+          output = await destination.onEvent(event, settings(false))
+        } catch (e) {
+          const error = e as Error & { status?: number }
+          expect(ERROR_NAMES).toContain(error.name)
+          expect(typeof error.status).toBe('number')
+          output = { message: error.message, stack: error.stack }
+        }
+        expectNoSecret(output)
+        expectDripTookEverything()
+      }),
+      { numRuns: RUNS, ...replay }
+    )
+  })
+
+  it(`batches: every event gets exactly one result; Drip takes every request (${BATCH_RUNS} batches of 1 to 20 events)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(segmentEvent(types), { minLength: 1, maxLength: 20 }), async (events) => {
+        const results = (await destination.onBatch(events, settings(true))) as Array<{
+          multistatus?: Array<{ status: number }>
+          output?: string
+        }>
+        // One result list per subscription that matched any event, each with one result per event.
+        for (const result of results) {
+          if (result.output === 'not subscribed') continue
+          expect(result.multistatus).toHaveLength(events.length)
+          for (const item of result.multistatus!) expect(typeof item?.status).toBe('number')
+        }
+        expectNoSecret(results)
+        expectDripTookEverything()
+      }),
+      { numRuns: BATCH_RUNS, ...replay }
+    )
+  })
+})
