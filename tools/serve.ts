@@ -50,6 +50,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   for (const [slug, action] of Object.entries(destination.actions)) {
     routes[`/${slug}`] = async (body) => {
       watcher.take()
+      // actions-core's Destination keeps every response it sees; this server reports its own exchanges instead.
+      destination.responses.length = 0
       const mapping = { ...defaultValues(def.actions[slug].fields), ...((body.mapping as JSONObject) ?? {}) }
       const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }
       try {

@@ -34,6 +34,8 @@ Options:
   --quiet             print only events that were rejected or failed, and the summary
   --strict            also exit 1 when any event was rejected before sending
   --state-out FILE    write the simulator's state (people, events) to FILE as JSON
+  --unlimited         simulator only: do not apply Drip's hourly limits (3,600 single, 50 batch requests), for
+                      replays larger than an hour of Drip's budget
   -h, --help          show this help
 
 Exit codes: 0 when every event that passed validation was delivered; 1 when an event failed at Drip or Drip could not
@@ -91,7 +93,11 @@ export async function main(io: CliIO): Promise<number> {
     }
     settings = { accountId: accountId!, apiKey: apiKey! }
   } else {
-    simulator = new DripSimulator()
+    // The runner reads what Drip holds, never the requests it received: keep none of those.
+    simulator = new DripSimulator({
+      keepRequests: 0,
+      ...(values.unlimited ? { limits: { single: Infinity, batch: Infinity } } : {})
+    })
     apiBaseUrl = await simulator.start()
     settings = { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN }
   }
@@ -166,6 +172,7 @@ function parse(argv: string[]) {
       quiet: { type: 'boolean' },
       strict: { type: 'boolean' },
       'state-out': { type: 'string' },
+      unlimited: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     }
   })

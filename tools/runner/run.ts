@@ -143,7 +143,7 @@ export class Runner {
     } catch (e) {
       error = e as Error & { status?: number }
     }
-    const exchanges = this.count(this.watcher.take())
+    const exchanges = this.count(this.takeExchanges())
     for (const matcher of matchers) {
       const action = matcher.subscription.partnerAction
       const mine = exchanges.filter((x) => x.action === action)
@@ -176,8 +176,13 @@ export class Runner {
     } catch (e) {
       thrown = e as Error & { status?: number }
     }
-    const exchanges = this.count(this.watcher.take())
-    const sentRecords = new Set(exchanges.flatMap((x) => batchRecords(x.request.body)))
+    const exchanges = this.count(this.takeExchanges())
+    // Which records reached Drip: worked out only if some result failed (it costs a JSON text per record).
+    let sentRecords: Set<string> | undefined
+    const wasSent = (record: unknown) => {
+      sentRecords ??= new Set(exchanges.flatMap((x) => batchRecords(x.request.body)))
+      return record !== undefined && sentRecords.has(JSON.stringify(record))
+    }
     const multistatus = results.find((r) => r.multistatus)?.multistatus ?? []
     batch.forEach(({ line, event }, index) => {
       const base = { ...describe(line, event), action, request: requestLine(exchanges) }
@@ -196,15 +201,24 @@ export class Runner {
         this.report({ ...base, status, outcome: 'delivered' })
         return
       }
-      const wasSent = result.sent !== undefined && sentRecords.has(JSON.stringify(result.sent))
+      const sent = wasSent(result.sent)
       this.report({
         ...base,
-        request: wasSent ? base.request : undefined,
+        request: sent ? base.request : undefined,
         status,
-        outcome: wasSent ? 'failed' : 'rejected',
+        outcome: sent ? 'failed' : 'rejected',
         message: String(result.errormessage ?? 'unknown error')
       })
     })
+  }
+
+  /**
+   * The exchanges of the last call. actions-core's Destination also keeps every response it ever saw (for its local
+   * server); a long replay would hold them all, so they are let go here.
+   */
+  private takeExchanges(): Exchange[] {
+    this.destination.responses.length = 0
+    return this.watcher.take()
   }
 
   private count(exchanges: Exchange[]): Exchange[] {

@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   limits?: { single?: number; batch?: number; windowMs?: number }
   /** Events kept per account for reading back (all are counted). */
   keepEvents?: number
+  /** Requests kept in `received`, newest last (default 100: a batch body can be hundreds of KB). */
+  keepRequests?: number
   /** Folder of Drip's OpenAPI YAML; defaults to the shared folder. */
   openApiDir?: string
 }
@@ -64,7 +66,7 @@ type Reply = { status: number; body?: unknown; headers?: Record<string, string> 
 
 export class DripSimulator {
   readonly accounts = new Map<string, AccountState>()
-  /** The newest 1,000 requests answered, in order. */
+  /** The newest requests answered (`keepRequests` of them), in order. */
   readonly received: ReceivedRequest[] = []
   requestCount = 0
   private readonly tokens: Map<string, Set<string>>
@@ -305,7 +307,8 @@ export class DripSimulator {
   private send(req: IncomingMessage, res: ServerResponse, path: string, reply: Reply, text = ''): void {
     this.requestCount++
     this.received.push({ method: req.method ?? 'GET', path, status: reply.status, text })
-    if (this.received.length > 1000) this.received.splice(0, this.received.length - 1000)
+    const keep = this.options.keepRequests ?? 100
+    if (this.received.length > keep) this.received.splice(0, this.received.length - keep)
     const headers: Record<string, string> = { ...(reply.headers ?? {}) }
     let payload = ''
     if (reply.body !== undefined && reply.status !== 204) {

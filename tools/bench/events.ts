@@ -1,0 +1,61 @@
+import { createWriteStream } from 'fs'
+import type { SegmentEvent } from '@segment/actions-core'
+
+// Realistic Segment events for the benchmarks, from a bounded pool of people (so Drip's state stays small however many
+// events are replayed) and deterministic (event i is always the same).
+
+const PEOPLE = 10_000
+const PLANS = ['free', 'pro', 'team', 'enterprise']
+const EVENTS = ['Order Completed', 'Product Viewed', 'Signed Up', 'Cart Viewed']
+
+export function identifyEvent(i: number): SegmentEvent {
+  const person = i % PEOPLE
+  return {
+    type: 'identify',
+    messageId: `bench-${i}`,
+    userId: `u-${person}`,
+    timestamp: new Date(Date.UTC(2026, 10, 20, 0, 0, i % 86400)).toISOString(),
+    traits: {
+      email: `person${person}@example.com`,
+      name: `Person ${person}`,
+      plan: PLANS[person % PLANS.length],
+      tags: 'customer,newsletter',
+      logins: person % 97,
+      custom_fields: { shirt_size: 'M' }
+    },
+    context: { ip: '203.0.113.9', timezone: 'Europe/London' }
+  } as SegmentEvent
+}
+
+export function trackEvent(i: number): SegmentEvent {
+  const person = i % PEOPLE
+  return {
+    type: 'track',
+    messageId: `bench-${i}`,
+    userId: `u-${person}`,
+    event: EVENTS[i % EVENTS.length],
+    timestamp: new Date(Date.UTC(2026, 10, 20, 0, 0, i % 86400)).toISOString(),
+    properties: {
+      email: `person${person}@example.com`,
+      order_id: `o-${i}`,
+      revenue: (i % 500) + 0.99,
+      currency: 'USD'
+    },
+    context: { traits: { email: `person${person}@example.com` } }
+  } as SegmentEvent
+}
+
+/** Half identify, half track, alternating. */
+export const mixedEvent = (i: number) => (i % 2 === 0 ? identifyEvent(i) : trackEvent(i))
+
+/** Writes `count` mixed events as NDJSON, streaming (a million events never sit in memory). */
+export async function writeNdjson(file: string, count: number): Promise<void> {
+  const out = createWriteStream(file)
+  const CHUNK = 1000
+  for (let start = 0; start < count; start += CHUNK) {
+    let text = ''
+    for (let i = start; i < Math.min(count, start + CHUNK); i++) text += `${JSON.stringify(mixedEvent(i))}\n`
+    if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()))
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+}

@@ -1,0 +1,141 @@
+import { writeFileSync } from 'fs'
+import os from 'os'
+import { parseArgs } from 'util'
+import { coldStart, cpuPerEvent, requestsSpent, runnerScaling } from './measure'
+
+// `npm run bench`: what this destination costs, measured side by side in one run.
+//   1. Drip requests per 10,000 events (5,000 identify + 5,000 track), batching off and on
+//   2. CPU per event for each action, single and batch, as a ratio to the runtime floor
+//   3. cold start: requiring the built package next to actions-core alone
+//   4. the runner: events per second and peak memory replaying 100,000 and 1,000,000 events with --batch
+// `--smoke` runs every measurement on tiny inputs (npm test does, so the benchmark cannot rot); `--out FILE` writes
+// the figures as JSON. Nothing is written into the repository unless asked.
+
+const { values } = parseArgs({
+  options: {
+    smoke: { type: 'boolean' },
+    out: { type: 'string' },
+    runs: { type: 'string' },
+    help: { type: 'boolean', short: 'h' }
+  }
+})
+
+if (values.help) {
+  console.log('npm run bench [-- --smoke] [-- --runs N] [-- --out FILE]')
+  process.exit(0)
+}
+
+const smoke = Boolean(values.smoke)
+const runs = Number(values.runs ?? (smoke ? 1 : 5))
+const perAction = smoke ? 20 : 5000
+const cpuEvents = smoke ? 50 : 5000
+const runnerSizes = smoke ? [200, 2000] : [100_000, 1_000_000]
+const runnerRuns = smoke ? 1 : 2
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+const spread = (xs: number[], digits = 1) =>
+  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED')
+
+async function main() {
+  const lines: string[] = []
+  const say = (line = '') => {
+    lines.push(line)
+    console.log(line)
+  }
+  const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version }
+  say(`actions-drip benchmark${smoke ? ' (smoke: tiny inputs, figures mean nothing)' : ''}`)
+  say(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}; medians (min–max) over ${runs} runs`)
+
+  // 1. Requests
+  const requests = await requestsSpent(perAction)
+  const total = perAction * 2
+  const ours = {
+    single: requests.identify.single + requests.trackEvent.single,
+    batched: requests.identify.batched + requests.trackEvent.batched
+  }
+  // The existing destination sends every track event alone (it has no track batching).
+  const existing = { single: total, batched: Math.ceil(perAction / 1000) + perAction }
+  const cap = Math.ceil(perAction / 1000)
+  say()
+  say(`1. Drip requests for ${total.toLocaleString('en-US')} events (${perAction} identify + ${perAction} track)`)
+  say(`   batching off: ${ours.single} (identify ${requests.identify.single}, track ${requests.trackEvent.single})`)
+  say(
+    `   batching on:  ${ours.batched} (identify ${requests.identify.batched}, track ${requests.trackEvent.batched}); ` +
+      `target ≤ ${cap} per action: ${verdict(requests.identify.batched <= cap && requests.trackEvent.batched <= cap)}`
+  )
+  say(
+    `   the existing destination, batching on: ${existing.batched} (track events one request each): ` +
+      `${(existing.batched / ours.batched).toFixed(0)}x ours`
+  )
+
+  // 2. CPU
+  const cpu = await cpuPerEvent(cpuEvents, runs)
+  say()
+  say(
+    `2. CPU µs per event, ${cpuEvents} events per run, HTTP stubbed; floor = the runtime with actions that do nothing`
+  )
+  const cpuRows: Record<string, { ours: number; floor: number; ratio: number; target: number }> = {}
+  for (const [key, sample] of Object.entries(cpu)) {
+    const ratios = sample.ours.map((o, i) => o / sample.floor[i])
+    const target = key.endsWith('batch') ? 1.25 : 1.1
+    cpuRows[key] = { ours: median(sample.ours), floor: median(sample.floor), ratio: median(ratios), target }
+    say(
+      `   ${key.padEnd(18)} ours ${spread(sample.ours)}  floor ${spread(sample.floor)}  ratio ${spread(ratios, 2)}  ` +
+        `target ≤ ${target}: ${verdict(median(ratios) <= target)}`
+    )
+  }
+
+  // 3. Cold start
+  const cold = coldStart(smoke ? 2 : 9)
+  const added = cold.package.map((p, i) => p - cold.actionsCore[i])
+  say()
+  say('3. Cold start: ms to require() in a fresh process')
+  say(`   dist/index.js ${spread(cold.package)}  actions-core alone ${spread(cold.actionsCore)}`)
+  say(`   added by this package ${spread(added)}; target < 20 ms: ${verdict(median(added) < 20)}`)
+
+  // 4. Runner
+  const runner = await runnerScaling(runnerSizes, runnerRuns)
+  say()
+  say(
+    `4. Runner: npm start -- FILE --batch --quiet --unlimited into the simulator, fresh process per run (${runnerRuns} runs)`
+  )
+  for (const size of runnerSizes) {
+    const samples = runner[size]
+    say(
+      `   ${size.toLocaleString('en-US').padStart(9)} events: ${spread(
+        samples.map((s) => s.eventsPerSecond),
+        0
+      )} events/s, ` + `peak RSS ${spread(samples.map((s) => s.maxRssMb))} MB`
+    )
+  }
+  const [small, large] = runnerSizes
+  const rssRatio = median(runner[large].map((s) => s.maxRssMb)) / median(runner[small].map((s) => s.maxRssMb))
+  say(
+    `   peak RSS ${large.toLocaleString('en-US')} / ${small.toLocaleString('en-US')}: ${rssRatio.toFixed(2)}; target ≤ 1.2: ${verdict(rssRatio <= 1.2)}`
+  )
+
+  if (values.out) {
+    const report = {
+      machine,
+      smoke,
+      runs,
+      requests: { ours, perAction: requests, existing },
+      cpu: cpuRows,
+      cpuSamples: cpu,
+      coldStart: cold,
+      runner,
+      rssRatio
+    }
+    writeFileSync(values.out, JSON.stringify(report, null, 2))
+    say(`\nwrote ${values.out}`)
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench: ${(error as Error).stack ?? error}`)
+  process.exit(1)
+})
