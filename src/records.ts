@@ -225,14 +225,23 @@ export function cents(amount: number | undefined): number | undefined {
 /** Anything dayjs parses → ISO-8601 UTC; empty or unparsable → left out. */
 export function isoDate(value: string | number | undefined): string | undefined {
   if (value === undefined || value === null || value === '') return undefined
-  // Segment's own timestamps are ISO-8601 with a zone, which Date reads exactly as dayjs does, and faster.
-  if (typeof value === 'string' && ISO_WITH_ZONE.test(value)) {
-    const date = new Date(value)
-    if (!Number.isNaN(date.getTime())) return date.toISOString()
+  if (typeof value === 'string') {
+    // Most of Segment's timestamps already are what Drip gets: keep them when they name a real instant (Date.parse
+    // rolls 31 February over to March, hence the day check).
+    if (CANONICAL_UTC.test(value)) {
+      const ms = Date.parse(value)
+      if (!Number.isNaN(ms) && new Date(ms).getUTCDate() === Number(value.slice(8, 10))) return value
+    }
+    // Other ISO-8601 times with a zone: Date reads them exactly as dayjs does, and faster.
+    if (ISO_WITH_ZONE.test(value)) {
+      const date = new Date(value)
+      if (!Number.isNaN(date.getTime())) return date.toISOString()
+    }
   }
   const date = dayjs(value)
   return date.isValid() ? date.toISOString() : undefined
 }
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
 
 function text(value: string | number | undefined): string | undefined {
