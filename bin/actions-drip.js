@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start` / `npx actions-drip`: the runner, run from the TypeScript sources so what you run is what you edited.
+// `npm start` / `npx actions-drip`: the runner (tools/runner/cli.ts), run from the TypeScript sources so what you run
+// is what you edited.
 const path = require('path')
 
 let register

@@ -1,55 +1,23 @@
-import { Destination } from '@segment/actions-core'
-import type { JSONObject } from '@segment/actions-core'
-import { createDefinition } from '../src'
-import type { Settings } from '../src/generated-types'
-import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
-import { presetSubscriptions } from '../tools/subscriptions'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
 import { segmentEvent } from './helpers'
-import { OPENAPI_DIR } from './shared'
-import { contractProblems } from './contract'
+import { useSimulator } from './simulated'
 
 // The whole path as it runs in production, with Drip simulated: Segment's runtime → the destination → real HTTP over
 // loopback → a Drip that validates every body against Drip's own OpenAPI description.
 
-let sim: DripSimulator
-let destination: Destination<Settings>
-let definition: ReturnType<typeof createDefinition>
-
-beforeAll(async () => {
-  sim = new DripSimulator({ openApiDir: OPENAPI_DIR })
-  definition = createDefinition(await sim.start())
-  destination = new Destination(definition)
-})
-afterAll(() => sim.stop())
-
-// Every request the simulator received keeps the contract with Drip (test/contract.ts).
-afterEach(() => {
-  const problems = sim.received.flatMap((r) =>
-    contractProblems(r.method, r.path, r.text ? JSON.parse(r.text) : undefined)
-  )
-  sim.received.length = 0
-  expect(problems).toEqual([])
-})
-beforeEach(() => sim.reset())
-
-const settings = (mapping: Record<string, JSONObject> = {}) =>
-  ({
-    accountId: DEMO_ACCOUNT_ID,
-    apiKey: Buffer.from(`${DEMO_API_TOKEN}:\n`).toString('base64'),
-    subscriptions: presetSubscriptions(definition, mapping)
-  }) as unknown as JSONObject
-const account = () => sim.state().accounts[0]
+const drip = useSimulator()
+const account = () => drip.sim.state().accounts[0]
 
 it('identify, one event at a time, reaches Drip as a person', async () => {
-  await destination.onEvent(
+  await drip.destination.onEvent(
     segmentEvent({
       type: 'identify',
       traits: { email: 'ada@example.com', tags: ['vip', 'beta'], custom_fields: { plan: 'pro' }, status: 'active' },
       context: { ip: '2001:db8::1', timezone: 'Europe/London' }
     }),
-    settings()
+    drip.settings()
   )
-  expect(sim.received.map((r) => [r.method, r.path, r.status])).toEqual([
+  expect(drip.sim.received.map((r) => [r.method, r.path, r.status])).toEqual([
     ['POST', `/v2/${DEMO_ACCOUNT_ID}/subscribers`, 200]
   ])
   expect(account().people).toEqual([
@@ -68,10 +36,9 @@ it('identify, batched, reaches Drip in one batch request with one result per eve
   const events = Array.from({ length: 25 }, (_, i) =>
     segmentEvent({ type: 'identify', traits: { email: `p${i}@example.com`, tags: 'batch' } })
   )
-  const s = settings({ identify: { enable_batching: true } })
-  ;(s.subscriptions as JSONObject[]).splice(0, 1) // the identify preset only
-  const results = await destination.onBatch(events, s)
-  expect(sim.received.map((r) => [r.method, r.path, r.status])).toEqual([
+  const s = drip.settings({ only: 'identify', mapping: { identify: { enable_batching: true } } })
+  const results = await drip.destination.onBatch(events, s)
+  expect(drip.sim.received.map((r) => [r.method, r.path, r.status])).toEqual([
     ['POST', `/v2/${DEMO_ACCOUNT_ID}/subscribers/batches`, 201]
   ])
   const multistatus = (results[0] as { multistatus: Array<{ status: number }> }).multistatus
@@ -84,11 +51,11 @@ it('identify, batched, reaches Drip in one batch request with one result per eve
 })
 
 it('track, one event at a time, reaches Drip as an event', async () => {
-  await destination.onEvent(
+  await drip.destination.onEvent(
     segmentEvent({ type: 'track', event: 'Order Completed', properties: { email: 'ada@example.com', total: 10 } }),
-    settings()
+    drip.settings()
   )
-  expect(sim.received.map((r) => [r.method, r.path, r.status])).toEqual([
+  expect(drip.sim.received.map((r) => [r.method, r.path, r.status])).toEqual([
     ['POST', `/v2/${DEMO_ACCOUNT_ID}/events`, 204]
   ])
   expect(account().events).toEqual([
@@ -102,9 +69,9 @@ it('track, one event at a time, reaches Drip as an event', async () => {
 
 it('testAuthentication passes against the simulator and fails for a foreign account', async () => {
   await expect(
-    destination.testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN })
+    drip.destination.testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN })
   ).resolves.toBeUndefined()
-  await expect(destination.testAuthentication({ accountId: '1000001', apiKey: DEMO_API_TOKEN })).rejects.toThrow(
+  await expect(drip.destination.testAuthentication({ accountId: '1000001', apiKey: DEMO_API_TOKEN })).rejects.toThrow(
     /cannot use account 1000001/
   )
 })

@@ -1,37 +1,21 @@
 import {
-  Destination,
   InvalidAuthenticationError,
   IntegrationError,
   PayloadValidationError,
   RetryableError
 } from '@segment/actions-core'
-import type { JSONObject } from '@segment/actions-core'
-import { createDefinition } from '../src'
-import type { Settings } from '../src/generated-types'
-import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN, type Fault } from '../tools/simulator'
-import { presetSubscriptions } from '../tools/subscriptions'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN, type Fault } from '../tools/simulator'
 import { segmentEvent } from './helpers'
-import { OPENAPI_DIR } from './shared'
+import { ENCODED_DEMO_KEY, useSimulator } from './simulated'
 
 // The fault matrix: every way Drip can fail, for single events, batches and the authentication test, through the
 // runtime and real HTTP to the simulator. Each row fixes the error class, status, retryability and message, and no
 // output may carry the API key, raw or encoded.
 
-const ENCODED_KEY = Buffer.from(`${DEMO_API_TOKEN}:\n`).toString('base64')
-const SECRETS = [DEMO_API_TOKEN, ENCODED_KEY.trim(), Buffer.from(`${DEMO_API_TOKEN}:`).toString('base64')]
+const SECRETS = [DEMO_API_TOKEN, ENCODED_DEMO_KEY.trim(), Buffer.from(`${DEMO_API_TOKEN}:`).toString('base64')]
 const RETRIED = new Set([408, 423, 429, 500, 502, 503, 504])
 
-let sim: DripSimulator
-let destination: Destination<Settings>
-let definition: ReturnType<typeof createDefinition>
-
-beforeAll(async () => {
-  sim = new DripSimulator({ openApiDir: OPENAPI_DIR })
-  definition = createDefinition(await sim.start(), { requestTimeoutMs: 150 })
-  destination = new Destination(definition)
-})
-afterAll(() => sim.stop())
-beforeEach(() => sim.reset())
+const drip = useSimulator({}, { requestTimeoutMs: 150 })
 
 interface Row {
   name: string
@@ -134,12 +118,7 @@ const matrix: Row[] = [
   { name: 'reset', fault: { reset: true }, kind: RetryableError, status: 503, message: /^Could not reach Drip/ }
 ]
 
-const settings = (mapping: Record<string, JSONObject> = {}) =>
-  ({
-    accountId: DEMO_ACCOUNT_ID,
-    apiKey: ENCODED_KEY,
-    subscriptions: presetSubscriptions(definition, mapping)
-  }) as unknown as JSONObject
+const batching = (action: string) => drip.settings({ only: action, mapping: { [action]: { enable_batching: true } } })
 
 function expectNoSecret(output: unknown) {
   const text = typeof output === 'string' ? output : JSON.stringify(output, Object.getOwnPropertyNames(output ?? {}))
@@ -152,8 +131,10 @@ describe.each(matrix)('Drip answers $name', ({ fault, kind, status, message }) =
       segmentEvent({ type: 'identify', traits: { email: 'a@example.com' } }),
       segmentEvent({ type: 'track', event: 'Clicked', properties: { email: 'a@example.com' } })
     ]) {
-      sim.inject(fault)
-      const error = (await destination.onEvent(event, settings()).catch((e: Error) => e)) as Error & { status?: number }
+      drip.sim.inject(fault)
+      const error = (await drip.destination.onEvent(event, drip.settings()).catch((e: Error) => e)) as Error & {
+        status?: number
+      }
       expect(error).toBeInstanceOf(kind)
       expect(error.status).toBe(status)
       expect(error instanceof RetryableError).toBe(RETRIED.has(status))
@@ -181,10 +162,8 @@ describe.each(matrix)('Drip answers $name', ({ fault, kind, status, message }) =
         ]
       ]
     ] as const) {
-      sim.inject(fault)
-      const s = settings({ [action]: { enable_batching: true } })
-      s.subscriptions = (s.subscriptions as Array<{ partnerAction: string }>).filter((x) => x.partnerAction === action)
-      const results = await destination.onBatch([...events], s)
+      drip.sim.inject(fault)
+      const results = await drip.destination.onBatch([...events], batching(action))
       const multistatus = (
         results[0] as { multistatus: Array<{ status: number; errortype: string; errormessage: string; sent: unknown }> }
       ).multistatus
@@ -209,9 +188,9 @@ describe('the authentication test', () => {
   it.each(matrix.filter((row) => row.name !== '404'))(
     'classifies $name the same way',
     async ({ fault, status, message }) => {
-      sim.inject({ ...fault, path: '/v2/accounts' })
-      const error = (await destination
-        .testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: ENCODED_KEY })
+      drip.sim.inject({ ...fault, path: '/v2/accounts' })
+      const error = (await drip.destination
+        .testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: ENCODED_DEMO_KEY })
         .catch((e: Error) => e)) as Error
       // actions-core wraps it: "Credentials are invalid: <status> <our message>".
       expect(error.message).toMatch(/^Credentials are invalid: /)
@@ -223,14 +202,16 @@ describe('the authentication test', () => {
 })
 
 it("a batch refused for one record alone reports that record with Drip's reason", async () => {
-  sim.inject({
+  drip.sim.inject({
     path: '/subscribers/batches',
     status: 422,
     body: { errors: [{ code: 'email_error', attribute: 'email', message: 'Email must be a valid email address' }] }
   })
-  const s = settings({ identify: { enable_batching: true } })
-  s.subscriptions = (s.subscriptions as Array<{ partnerAction: string }>).filter((x) => x.partnerAction === 'identify')
-  const results = await destination.onBatch([segmentEvent({ type: 'identify', traits: { email: 'a@example.com' } })], s)
+  const s = batching('identify')
+  const results = await drip.destination.onBatch(
+    [segmentEvent({ type: 'identify', traits: { email: 'a@example.com' } })],
+    s
+  )
   expect((results[0] as { multistatus: unknown[] }).multistatus).toEqual([
     {
       status: 400,
@@ -243,9 +224,8 @@ it("a batch refused for one record alone reports that record with Drip's reason"
 })
 
 it('a batch with one bad person among good ones delivers the good ones and reports the bad one', async () => {
-  const s = settings({ identify: { enable_batching: true } })
-  s.subscriptions = (s.subscriptions as Array<{ partnerAction: string }>).filter((x) => x.partnerAction === 'identify')
-  const results = await destination.onBatch(
+  const s = batching('identify')
+  const results = await drip.destination.onBatch(
     [
       segmentEvent({ type: 'identify', traits: { email: 'good1@example.com' } }),
       segmentEvent({ type: 'identify', traits: { email: 'not an email' } }),
@@ -257,7 +237,7 @@ it('a batch with one bad person among good ones delivers the good ones and repor
   expect(multistatus.map((r) => r.status)).toEqual([201, 400, 201])
   expect(multistatus[1].errormessage).toBe('Email Address must be a valid email address string but it was not.')
   expect(
-    sim
+    drip.sim
       .state()
       .accounts[0].people.map((p) => p.email)
       .sort()

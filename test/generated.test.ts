@@ -1,13 +1,10 @@
 import fc from 'fast-check'
-import { Destination } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import path from 'path'
-import { createDefinition } from '../src'
-import type { Settings } from '../src/generated-types'
 import { readMapping } from '../tools/runner/cli'
-import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
 import { contractProblems } from './contract'
-import { OPENAPI_DIR } from './shared'
+import { ENCODED_DEMO_KEY, useSimulator } from './simulated'
 
 // Generated hostile input: Segment events of every call type with missing, null, empty, huge, unicode, deeply nested,
 // wrong-typed and numbers-as-strings values, through Destination.onEvent and onBatch, to the simulator over loopback.
@@ -17,8 +14,7 @@ const RUNS = Number(process.env.FC_RUNS ?? 1000)
 // Batches average ten events, so a fifth as many batches still makes over RUNS events.
 const BATCH_RUNS = Math.ceil(RUNS / 5)
 const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}
-const ENCODED_KEY = Buffer.from(`${DEMO_API_TOKEN}:\n`).toString('base64')
-const SECRETS = [DEMO_API_TOKEN, ENCODED_KEY.trim()]
+const SECRETS = [DEMO_API_TOKEN, ENCODED_DEMO_KEY.trim()]
 const ERROR_NAMES = new Set([
   'IntegrationError',
   'InvalidAuthenticationError',
@@ -28,17 +24,9 @@ const ERROR_NAMES = new Set([
   'ValidationError'
 ])
 
-let sim: DripSimulator
-let destination: Destination<Settings>
-let subscriptions: ReturnType<typeof readMapping>
-
-beforeAll(async () => {
-  sim = new DripSimulator({ openApiDir: OPENAPI_DIR, limits: { single: 1e9, batch: 1e9 }, keepEvents: 100 })
-  destination = new Destination(createDefinition(await sim.start()))
-  // The presets plus the documented page, group and alias mappings: every action and call type.
-  subscriptions = readMapping(path.join(__dirname, '..', 'examples', 'subscriptions.json'))
-})
-afterAll(() => sim.stop())
+const drip = useSimulator({ limits: { single: Infinity, batch: Infinity }, keepEvents: 100 })
+// The presets plus the documented page, group and alias mappings: every action and call type.
+const subscriptions = readMapping(path.join(__dirname, '..', 'examples', 'subscriptions.json'))
 
 // ------------------------------------------------------------------------------------------------ arbitraries
 
@@ -150,7 +138,7 @@ const segmentEvent = (types: string[]) =>
 const settings = (batching: boolean) =>
   ({
     accountId: DEMO_ACCOUNT_ID,
-    apiKey: ENCODED_KEY,
+    apiKey: ENCODED_DEMO_KEY,
     subscriptions: subscriptions.map((s) => (batching ? { ...s, mapping: { ...s.mapping, enable_batching: true } } : s))
   }) as unknown as JSONObject
 
@@ -163,7 +151,7 @@ function expectNoSecret(output: unknown) {
 
 /** Every request Drip received in this case was one Drip takes: valid against its OpenAPI, never refused as invalid. */
 function expectDripTookEverything() {
-  const received = sim.received.splice(0)
+  const received = drip.sim.received.splice(0)
   const problems = received.flatMap((r) => [
     ...contractProblems(r.method, r.path, r.text ? JSON.parse(r.text) : undefined),
     ...(r.status === 422 || r.status === 400
@@ -172,10 +160,6 @@ function expectDripTookEverything() {
   ])
   expect(problems).toEqual([])
 }
-
-beforeEach(() => {
-  sim.received.length = 0
-})
 
 const ACTIONS: Array<[string, string[]]> = [
   ['identify', ['identify', 'group', 'alias']],
@@ -188,7 +172,7 @@ describe.each(ACTIONS)('%s', (_action, types) => {
       fc.asyncProperty(segmentEvent(types), async (event) => {
         let output: unknown
         try {
-          output = await destination.onEvent(event, settings(false))
+          output = await drip.destination.onEvent(event, settings(false))
         } catch (e) {
           const error = e as Error & { status?: number }
           expect(ERROR_NAMES).toContain(error.name)
@@ -205,7 +189,7 @@ describe.each(ACTIONS)('%s', (_action, types) => {
   it(`batches: every event gets exactly one result; Drip takes every request (${BATCH_RUNS} batches of 1 to 20 events)`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(segmentEvent(types), { minLength: 1, maxLength: 20 }), async (events) => {
-        const results = (await destination.onBatch(events, settings(true))) as Array<{
+        const results = (await drip.destination.onBatch(events, settings(true))) as Array<{
           multistatus?: Array<{ status: number }>
           output?: string
         }>

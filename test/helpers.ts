@@ -4,6 +4,7 @@ import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/a
 import definition from '../src'
 import type { Settings } from '../src/generated-types'
 import { DRIP_API_BASE_URL } from '../src/constants'
+import { presetSubscriptions, type PresetOptions } from '../tools/subscriptions'
 import { contractProblems, contractViolations } from './contract'
 
 export const ACCOUNT_ID = '1234567'
@@ -60,22 +61,10 @@ export function basicUser(header: string | string[] | undefined): string {
 /** Settings the way Segment's runtime passes them: the destination settings plus the presets as subscriptions. */
 export function runtimeSettings(
   overrides: Partial<Settings> = {},
-  mappingOverrides: Record<string, JSONObject> = {},
+  presets: PresetOptions = {},
   def: DestinationDefinition<Settings> = definition
 ): JSONObject {
-  return {
-    ...settings,
-    ...overrides,
-    subscriptions: (def.presets ?? []).map((preset) => {
-      if (preset.type !== 'automatic') throw new Error('only automatic presets are expected')
-      return {
-        name: preset.name,
-        partnerAction: preset.partnerAction,
-        subscribe: preset.subscribe,
-        mapping: { ...preset.mapping, ...(mappingOverrides[preset.partnerAction] ?? {}) }
-      }
-    })
-  } as unknown as JSONObject
+  return { ...settings, ...overrides, subscriptions: presetSubscriptions(def, presets) } as unknown as JSONObject
 }
 
 export const runtime = (def: DestinationDefinition<Settings> = definition) => new Destination(def)

@@ -18,10 +18,7 @@ it('splits more than 1,000 payloads into requests of at most 1,000, each payload
   const events = Array.from({ length: 2500 }, (_, i) =>
     segmentEvent({ type: 'track', event: 'E', properties: { email: `p${i}@example.com` } })
   )
-  const settings = runtimeSettings({}, { trackEvent: { enable_batching: true } })
-  settings.subscriptions = (settings.subscriptions as Array<{ partnerAction: string }>).filter(
-    (s) => s.partnerAction === 'trackEvent'
-  )
+  const settings = runtimeSettings({}, { only: 'trackEvent', mapping: { trackEvent: { enable_batching: true } } })
   const [result] = (await runtime().onBatch(events, settings)) as Array<{
     multistatus: Array<{ status: number; errortype?: string; errormessage?: string }>
   }>

@@ -1,37 +1,18 @@
 import { Readable } from 'stream'
-import { createDefinition } from '../src'
-import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
 import { presetSubscriptions } from '../tools/subscriptions'
 import { readEvents } from '../tools/runner/input'
 import { Runner, type EventResult } from '../tools/runner/run'
-import { OPENAPI_DIR } from './shared'
-import { contractProblems } from './contract'
+import { useSimulator } from './simulated'
 
-let sim: DripSimulator
-let definition: ReturnType<typeof createDefinition>
-
-beforeAll(async () => {
-  sim = new DripSimulator({ openApiDir: OPENAPI_DIR })
-  definition = createDefinition(await sim.start())
-})
-afterAll(() => sim.stop())
-
-// Every request the simulator received keeps the contract with Drip (test/contract.ts).
-afterEach(() => {
-  const problems = sim.received.flatMap((r) =>
-    contractProblems(r.method, r.path, r.text ? JSON.parse(r.text) : undefined)
-  )
-  sim.received.length = 0
-  expect(problems).toEqual([])
-})
-beforeEach(() => sim.reset())
+const drip = useSimulator()
 
 async function run(lines: unknown[], batch = false, batchSize?: number) {
   const results: EventResult[] = []
   const runner = new Runner({
-    definition,
+    definition: drip.definition,
     settings: { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN },
-    subscriptions: presetSubscriptions(definition),
+    subscriptions: presetSubscriptions(drip.definition),
     batch,
     batchSize,
     onResult: (r) => results.push(r)
@@ -84,7 +65,7 @@ it('reports every event: delivered, rejected before sending, skipped and unparsa
 })
 
 it("reports a Drip failure as failed, with Drip's message", async () => {
-  sim.inject({ path: '/subscribers', status: 500, body: '<html><body>Internal Server Error</body></html>' })
+  drip.sim.inject({ path: '/subscribers', status: 500, body: '<html><body>Internal Server Error</body></html>' })
   const { results, summary } = await run([identify('a@example.com')])
   expect(results[0]).toMatchObject({
     outcome: 'failed',
@@ -109,11 +90,11 @@ it('batches per mapping in groups of the batch size, one result per event', asyn
   expect(results.filter((r) => r.outcome === 'rejected')).toEqual([
     expect.objectContaining({ line: 6, action: 'identify', status: 400, request: undefined })
   ])
-  expect(sim.state().accounts[0].people).toHaveLength(6)
+  expect(drip.sim.state().accounts[0].people).toHaveLength(6)
 })
 
 it('marks every event of a batch Drip refused as failed', async () => {
-  sim.inject({
+  drip.sim.inject({
     path: '/subscribers/batches',
     status: 429,
     body: { message: 'API rate limit exceeded. Please try again in an hour.' }

@@ -24,11 +24,8 @@ const SUBSCRIBERS = `/v2/${ACCOUNT_ID}/subscribers`
 const TIMESTAMP = '2026-11-20T10:15:00.000Z'
 
 /** Settings with only the preset for `action`, its mapping changed by `mapping`. */
-const only = (action: string, mapping: JSONObject = {}) => {
-  const s = runtimeSettings({}, { [action]: mapping })
-  s.subscriptions = (s.subscriptions as Array<{ partnerAction: string }>).filter((x) => x.partnerAction === action)
-  return s
-}
+const only = (action: string, mapping: JSONObject = {}) =>
+  runtimeSettings({}, { only: action, mapping: { [action]: mapping } })
 
 describe('Destination.onEvent with the presets', () => {
   it.each([

@@ -1,29 +1,15 @@
-import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
 import { serve, type RunningServer } from '../tools/serve'
-import { OPENAPI_DIR } from './shared'
-import { contractProblems } from './contract'
+import { useSimulator } from './simulated'
 
-let sim: DripSimulator
+const drip = useSimulator()
 let server: RunningServer
 const settings = { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN }
 
 beforeAll(async () => {
-  sim = new DripSimulator({ openApiDir: OPENAPI_DIR })
-  server = await serve({ port: 0, apiBaseUrl: await sim.start() })
+  server = await serve({ port: 0, apiBaseUrl: drip.sim.url })
 })
-afterAll(async () => {
-  await server.close()
-  await sim.stop()
-})
-
-// Every request the simulator received keeps the contract with Drip (test/contract.ts).
-afterEach(() => {
-  const problems = sim.received.flatMap((r) =>
-    contractProblems(r.method, r.path, r.text ? JSON.parse(r.text) : undefined)
-  )
-  sim.received.length = 0
-  expect(problems).toEqual([])
-})
+afterAll(() => server.close())
 
 const post = async (route: string, body: unknown) => {
   const response = await fetch(`${server.url}${route}`, { method: 'POST', body: JSON.stringify(body) })
@@ -56,12 +42,12 @@ it('POST /<action> runs the action with the default mapping and answers with the
   expect(body).toHaveLength(1)
   expect(body[0].request).toMatchObject({
     method: 'POST',
-    url: `${sim.url}/v2/${DEMO_ACCOUNT_ID}/subscribers`,
+    url: `${drip.sim.url}/v2/${DEMO_ACCOUNT_ID}/subscribers`,
     headers: { authorization: 'Basic [redacted]' },
     body: { subscribers: [{ email: 'srv@example.com', initial_status: 'unsubscribed', tags: ['a', 'b'] }] }
   })
   expect(body[0].response.status).toBe(200)
-  expect(sim.state().accounts[0].people.map((p) => p.email)).toContain('srv@example.com')
+  expect(drip.sim.state().accounts[0].people.map((p) => p.email)).toContain('srv@example.com')
 })
 
 it('POST /<action> with an array payload runs the batch path', async () => {
@@ -72,7 +58,7 @@ it('POST /<action> with an array payload runs the batch path', async () => {
     ],
     settings
   })
-  expect(body[0].request.url).toBe(`${sim.url}/v2/${DEMO_ACCOUNT_ID}/subscribers/batches`)
+  expect(body[0].request.url).toBe(`${drip.sim.url}/v2/${DEMO_ACCOUNT_ID}/subscribers/batches`)
   expect(body[1].multistatus.map((r: { status: number }) => r.status)).toEqual([201, 201])
 })
 

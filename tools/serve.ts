@@ -7,6 +7,7 @@ import definition, { createDefinition } from '../src'
 import type { Settings } from '../src/generated-types'
 import { instrument } from './instrument'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from './simulator'
+import { readBody } from './http'
 
 // `npm run serve`: the routes of action-destinations' `./bin/run serve`, so Segment's Actions Tester and curl can drive
 // the destination: GET /manifest, POST /authenticate, POST /<actionSlug>. Replies list the HTTP exchanges made.
@@ -119,15 +120,6 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve()))
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }
 
 async function main() {

@@ -19,13 +19,11 @@ import { identifyEvent, trackEvent, writeNdjson } from './events'
 // The four measurements of `npm run bench`. Each returns raw samples; index.ts summarises them.
 
 const ROOT = path.join(__dirname, '..', '..')
-const settingsFor = (definition: DestinationDefinition<Settings>, batching: boolean, only?: string) =>
+const settingsFor = (definition: DestinationDefinition<Settings>, batching: boolean, only: string) =>
   ({
     accountId: DEMO_ACCOUNT_ID,
     apiKey: DEMO_API_TOKEN,
-    subscriptions: presetSubscriptions(definition)
-      .filter((s) => !only || s.partnerAction === only)
-      .map((s) => (batching ? { ...s, mapping: { ...s.mapping, enable_batching: true } } : s))
+    subscriptions: presetSubscriptions(definition, { only, mapping: { [only]: { enable_batching: batching } } })
   }) as unknown as JSONObject
 
 /** 1. Drip requests for `perAction` identify + `perAction` track events, one at a time and batched. */

@@ -248,20 +248,3 @@ function progressMeter(io: CliIO, source: string, enabled: boolean) {
     }
   }
 }
-
-if (require.main === module) {
-  main({
-    argv: process.argv.slice(2),
-    env: process.env,
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr
-  })
-    .then((code) => {
-      process.exitCode = code
-    })
-    .catch((error) => {
-      process.stderr.write(`actions-drip: ${(error as Error).message}\n`)
-      process.exitCode = 1
-    })
-}

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'net'
 import { writeFileSync } from 'fs'
 import { AccountState } from './state'
 import { loadOpenApi, type DripValidationError, type OpenApiValidator } from './openapi'
+import { readBody } from '../http'
 
 // A stand-in for Drip's REST API on 127.0.0.1: Drip's auth, validation (from Drip's OpenAPI description), rate limits,
 // answers and state semantics, for every endpoint the destination calls. It knows nothing about the destination.
@@ -374,13 +375,4 @@ function basicToken(header: string | undefined): string | undefined {
   const decoded = Buffer.from(match[1], 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   return colon < 0 ? decoded : decoded.slice(0, colon)
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }
