@@ -1,5 +1,6 @@
 import { spawn } from 'child_process'
 import path from 'path'
+import { DEMO_API_TOKEN } from '../tools/simulator'
 
 // The runner as a person runs it: `node bin/actions-drip.js` (what `npm start` and `npx actions-drip` run).
 const BIN = path.join(__dirname, '..', 'bin', 'actions-drip.js')
@@ -7,6 +8,7 @@ const BIN = path.join(__dirname, '..', 'bin', 'actions-drip.js')
 function cli(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: path.join(__dirname, '..'),
       env: { PATH: process.env.PATH, DRIP_OPENAPI_DIR: process.env.DRIP_OPENAPI_DIR, ...env }
     })
     let stdout = ''
@@ -27,6 +29,23 @@ it('replays the bundled sample into the simulator and exits 0', async () => {
   expect(stdout).toMatch(/events read +11/)
   expect(stdout).toMatch(/What Drip now holds: \d+ people, \d+ events/)
   expect(stdout).toContain('ada@example.com')
+  expect(stdout).not.toContain(DEMO_API_TOKEN)
+})
+
+it('replays page, group and alias calls with the documented mappings', async () => {
+  const { code, stdout } = await cli(['--mapping', 'examples/subscriptions.json', '--json'])
+  expect(code).toBe(0)
+  const report = JSON.parse(stdout)
+  const byLine = Object.fromEntries(
+    report.results.map((r: { line: number; outcome: string; action?: string }) => [r.line, [r.action, r.outcome]])
+  )
+  expect([byLine[8], byLine[9], byLine[10]]).toEqual([
+    ['trackEvent', 'delivered'],
+    ['identify', 'delivered'],
+    ['identify', 'delivered']
+  ])
+  expect(report.drip.events.map((e: { action: string }) => e.action)).toContain('Viewed Pricing Page')
+  expect(JSON.stringify(report)).not.toContain(DEMO_API_TOKEN)
 })
 
 it('reads NDJSON from stdin, reports a bad line by number and processes the rest', async () => {
@@ -50,6 +69,17 @@ it('reads NDJSON from stdin, reports a bad line by number and processes the rest
 it('fails the run with --strict when an event was rejected', async () => {
   const { code } = await cli(['-', '--strict', '--quiet'], '{"type":"identify","traits":{"email":"nope"}}')
   expect(code).toBe(1)
+})
+
+it("exits 1 when Drip refuses events: the 51st batch request of the hour meets Drip's rate limit", async () => {
+  const input = Array.from({ length: 51 }, (_, i) =>
+    JSON.stringify({ type: 'identify', traits: { email: `p${i}@example.com` } })
+  )
+  const { code, stdout } = await cli(['-', '--batch', '--batch-size', '1', '--quiet'], input.join('\n'))
+  expect(code).toBe(1)
+  expect(stdout).toMatch(/#51 identify .* 429 +FAILED: Drip's hourly rate limit for this account was reached/)
+  expect(stdout).toMatch(/delivered to Drip +50/)
+  expect(stdout).toMatch(/failed at Drip +1/)
 })
 
 it('answers an unknown flag with usage and exit code 2', async () => {
