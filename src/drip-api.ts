@@ -55,6 +55,29 @@ export function accountUrl(apiBaseUrl: string, settings: Settings, path: string)
   return `${apiBaseUrl}/v2/${accountId(settings)}/${path}`
 }
 
+/** The ids of the accounts the API key's user can use (`GET /v2/accounts`), for the authentication test. */
+export async function accountIdsOfKey(
+  request: RequestClient,
+  apiBaseUrl: string,
+  settings: Settings
+): Promise<string[]> {
+  let response: ModifiedResponse
+  try {
+    response = await request(`${apiBaseUrl}/v2/accounts`)
+  } catch (error) {
+    throw toDripError(error, settings)
+  }
+  const body = responseBody(response)
+  const accounts = typeof body === 'object' ? (body as { accounts?: unknown }).accounts : undefined
+  if (!Array.isArray(accounts)) {
+    throw new RetryableError(
+      `Drip answered GET /v2/accounts without a list of accounts: ${parseDripError(String(typeof body === 'string' ? body : JSON.stringify(body))).message}`,
+      502
+    )
+  }
+  return accounts.map((a) => String((a as { id?: unknown })?.id))
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Drip's errors
 // ---------------------------------------------------------------------------------------------------------------

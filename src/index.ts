@@ -1,8 +1,8 @@
 import { defaultValues, InvalidAuthenticationError } from '@segment/actions-core'
-import type { DestinationDefinition, ModifiedResponse } from '@segment/actions-core'
+import type { DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { DRIP_API_BASE_URL, USER_AGENT } from './constants'
-import { accountId, authorizationHeader, toDripError } from './drip-api'
+import { accountId, accountIdsOfKey, authorizationHeader } from './drip-api'
 import identify from './identify'
 import trackEvent from './trackEvent'
 
@@ -41,14 +41,8 @@ export function createDefinition(
       },
       testAuthentication: async (request, { settings }) => {
         const account = accountId(settings)
-        let accounts: Array<{ id?: string | number }>
-        try {
-          const response = (await request(`${apiBaseUrl}/v2/accounts`)) as ModifiedResponse
-          accounts = (JSON.parse(response.content || '{}') as { accounts?: typeof accounts }).accounts ?? []
-        } catch (error) {
-          throw toDripError(error, settings)
-        }
-        if (!accounts.some((a) => String(a.id) === account)) {
+        const accounts = await accountIdsOfKey(request, apiBaseUrl, settings)
+        if (!accounts.includes(account)) {
           throw new InvalidAuthenticationError(
             `Drip accepted the API key, but its user cannot use account ${account}. Check the Account ID setting.`
           )

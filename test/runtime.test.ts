@@ -362,6 +362,13 @@ describe('Destination.testAuthentication', () => {
     expect((error as Error).message).not.toContain(API_TOKEN)
   })
 
+  it('fails with a readable message when Drip answers without a list of accounts', async () => {
+    intercept('get', '/v2/accounts', 200, '<html><body>Maintenance</body></html>', 1, { 'Content-Type': 'text/html' })
+    await expect(runtime().testAuthentication({ accountId: ACCOUNT_ID, apiKey: API_TOKEN })).rejects.toThrow(
+      'Credentials are invalid:  Drip answered GET /v2/accounts without a list of accounts: Maintenance'
+    )
+  })
+
   it('fails naming the account id when the key cannot use that account', async () => {
     intercept('get', '/v2/accounts', 200, { accounts: [{ id: '7654321', name: 'Other' }] })
     await expect(runtime().testAuthentication({ accountId: ACCOUNT_ID, apiKey: API_TOKEN })).rejects.toThrow(
