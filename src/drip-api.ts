@@ -70,10 +70,8 @@ export async function accountIdsOfKey(
   const body = responseBody(response)
   const accounts = typeof body === 'object' ? (body as { accounts?: unknown }).accounts : undefined
   if (!Array.isArray(accounts)) {
-    throw new RetryableError(
-      `Drip answered GET /v2/accounts without a list of accounts: ${parseDripError(String(typeof body === 'string' ? body : JSON.stringify(body))).message}`,
-      502
-    )
+    const said = parseDripError(response.content ?? '').message
+    throw new RetryableError(`Drip answered GET /v2/accounts without a list of accounts: ${said}`, 502)
   }
   return accounts.map((a) => String((a as { id?: unknown })?.id))
 }
@@ -345,6 +343,22 @@ export async function sendBatch<P, T extends JSONLikeObject>(
   build: (payload: P) => Built<T>
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
+  let url: string
+  try {
+    url = accountUrl(apiBaseUrl, settings, kind.batchPath)
+  } catch (error) {
+    // A bad Account ID setting fails every payload alike, each with its own result.
+    const settingsError = error as IntegrationError
+    payloads.forEach((_payload, index) =>
+      results.setErrorResponseAtIndex(index, {
+        status: settingsError.status ?? 400,
+        errortype: errorType(settingsError),
+        errormessage: settingsError.message
+      })
+    )
+    return results
+  }
+
   const ready: Array<{ index: number; record: T; notes?: string[] }> = []
   payloads.forEach((payload, index) => {
     const built = build(payload)
@@ -359,23 +373,6 @@ export async function sendBatch<P, T extends JSONLikeObject>(
       ready.push({ index, record: built.record, notes: built.notes })
     }
   })
-  if (ready.length === 0) return results
-
-  let url: string
-  try {
-    url = accountUrl(apiBaseUrl, settings, kind.batchPath)
-  } catch (error) {
-    const err = error as IntegrationError
-    for (const { index, record } of ready) {
-      results.setErrorResponseAtIndex(index, {
-        status: err.status ?? 400,
-        errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: err.message,
-        sent: record
-      })
-    }
-    return results
-  }
 
   for (let start = 0; start < ready.length; start += DRIP_BATCH_MAX) {
     const chunk = ready.slice(start, start + DRIP_BATCH_MAX)

@@ -1,4 +1,6 @@
 import { spawn } from 'child_process'
+import { mkdtempSync, writeFileSync } from 'fs'
+import { tmpdir } from 'os'
 import path from 'path'
 import { DEMO_API_TOKEN } from '../tools/simulator'
 
@@ -87,6 +89,17 @@ it('answers an unknown flag with usage and exit code 2', async () => {
   expect(code).toBe(2)
   expect(stderr).toMatch(/Unknown option '--frobnicate'/)
   expect(stderr).toMatch(/actions-drip --help/)
+})
+
+it('answers a mapping file with bad FQL with a usage error naming the entry', async () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'mapping-')), 'subscriptions.json')
+  writeFileSync(
+    file,
+    JSON.stringify([{ preset: 'Identify' }, { partnerAction: 'identify', subscribe: 'bogus', mapping: {} }])
+  )
+  const { code, stderr } = await cli(['--mapping', file])
+  expect(code).toBe(2)
+  expect(stderr).toBe(`actions-drip: --mapping ${file}: entry 2: "bogus" is not valid FQL\n`)
 })
 
 it('documents itself with --help', async () => {

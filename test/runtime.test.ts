@@ -262,6 +262,22 @@ describe('Destination.onBatch with the presets, batching on', () => {
   })
 })
 
+describe('Destination.onBatch with a bad Account ID', () => {
+  it('gives every event its own 400 naming the setting, and sends nothing', async () => {
+    const results = await runtime().onBatch(
+      [
+        segmentEvent({ type: 'identify', traits: { email: 'a1@example.com' } }),
+        segmentEvent({ type: 'identify', traits: { email: 'a2@example.com' } })
+      ],
+      { ...only('identify', { enable_batching: true }), accountId: 'acme' }
+    )
+    const message = expect.stringMatching(/^The Account ID setting must be your numeric Drip account id/)
+    const result = { status: 400, errortype: 'BAD_REQUEST', errormessage: message, errorreporter: 'INTEGRATIONS' }
+    expect(results).toEqual([{ multistatus: [result, result] }])
+    expect(nock.pendingMocks()).toEqual([])
+  })
+})
+
 describe('page, group and alias through the documented mappings (examples/subscriptions.json)', () => {
   const documented = () =>
     ({

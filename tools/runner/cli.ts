@@ -3,6 +3,7 @@ import path from 'path'
 import { Transform } from 'stream'
 import { parseArgs } from 'util'
 import type { JSONObject } from '@segment/actions-core'
+import { parseFql } from '@segment/destination-subscriptions'
 import definition, { createDefinition } from '../../src'
 import type { Settings } from '../../src/generated-types'
 import { apiToken } from '../../src/drip-api'
@@ -215,6 +216,9 @@ export function readMapping(file: string): DripSubscription[] {
     }
     if (typeof entry.subscribe !== 'string')
       throw new UsageError(`--mapping ${file}: entry ${i + 1} has no "subscribe" FQL`)
+    const fql = parseFql(entry.subscribe)
+    // The parser's own message is an internal one ("Cannot read properties of undefined"): say what is wrong instead.
+    if ('error' in fql) throw new UsageError(`--mapping ${file}: entry ${i + 1}: "${entry.subscribe}" is not valid FQL`)
     return {
       name: entry.name,
       partnerAction: entry.partnerAction,
