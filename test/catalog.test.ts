@@ -1,86 +1,70 @@
-import { readFileSync } from 'fs'
 import type { InputField } from '@segment/actions-core'
 import definition from '../src'
-import { CATALOG_PAGE } from './shared'
-import { tablesUnder } from './markdown'
+import { readReference } from '../tools/reference'
 
 // The Segment catalog page is the contract with Segment admins: every setting, preset, action and field it lists must
-// be in the definition with the same label, type, required flag and description.
+// be in the definition with the same label, type, required flag and description. The page's facts come from
+// reference/catalog.json (`npm run references` makes it from the page; CI checks it is current).
 
-/** The paragraph right below a heading: the action's description. */
-function paragraphUnder(markdown: string, heading: string): string {
-  const after = markdown.split(`\n${heading}\n`)[1] ?? ''
-  return after.trim().split('\n')[0].trim()
+interface CatalogField {
+  label: string
+  description: string
+  type: string
+  required: boolean
+}
+interface Catalog {
+  settings: CatalogField[]
+  presets: Array<{ name: string; trigger: string; action: string }>
+  actions: Array<{ title: string; description: string; defaultTrigger: string; fields: CatalogField[] }>
 }
 
-const catalog = readFileSync(CATALOG_PAGE, 'utf8')
-const actionsByTitle = new Map(Object.entries(definition.actions).map(([slug, action]) => [action.title, slug]))
+const catalog = readReference<Catalog>('catalog.json')
+const declared = (field: InputField) => ({
+  label: field.label,
+  description: field.description,
+  type: field.type,
+  required: field.required === true
+})
 
 describe('catalog page', () => {
   it('lists settings the definition declares identically', () => {
-    const settings = definition.authentication?.fields ?? {}
-    for (const heading of ['## Destination Settings', '## Settings']) {
-      const rows = tablesUnder(catalog, heading)
-      expect(rows.length).toBeGreaterThan(0)
-      for (const row of rows) {
-        const field = Object.values(settings).find((f) => f.label === row.Field)
-        expect({ setting: row.Field, found: Boolean(field) }).toEqual({ setting: row.Field, found: true })
-        expect({
-          label: field?.label,
-          description: field?.description,
-          type: field?.type,
-          required: field?.required
-        }).toEqual({
-          label: row.Field,
-          description: row.Description,
-          type: row.Type,
-          required: row.Required === 'Yes'
-        })
-      }
+    const settings = Object.values((definition.authentication?.fields ?? {}) as Record<string, InputField>)
+    expect(catalog.settings.length).toBeGreaterThan(0)
+    for (const setting of catalog.settings) {
+      expect(settings.filter((f) => f.label === setting.label).map(declared)).toEqual([setting])
     }
   })
 
   it('lists presets the definition declares identically', () => {
-    const rows = tablesUnder(catalog, '## Available Presets')
-    expect(rows.length).toBeGreaterThan(0)
     const presets = (definition.presets ?? []).map((preset) => ({
-      'Preset Name': preset.name,
-      Trigger: preset.type === 'automatic' ? `Event type = "${/type = "(\w+)"/.exec(preset.subscribe)?.[1]}"` : '',
-      'Default Action': definition.actions[preset.partnerAction]?.title
+      name: preset.name,
+      trigger: preset.type === 'automatic' ? `Event type = "${/type = "(\w+)"/.exec(preset.subscribe)?.[1]}"` : '',
+      action: definition.actions[preset.partnerAction]?.title
     }))
-    for (const row of rows) expect(presets).toContainEqual(row)
+    expect(catalog.presets.length).toBeGreaterThan(0)
+    for (const preset of catalog.presets) expect(presets).toContainEqual(preset)
   })
-
-  const actionHeadings = [...catalog.matchAll(/^\* \[([^\]]+)\]\(#/gm)].map((m) => m[1])
 
   it('names at least the actions Track Event and Identify', () => {
-    expect(actionHeadings).toEqual(expect.arrayContaining(['Track Event', 'Identify']))
+    expect(catalog.actions.map((a) => a.title)).toEqual(expect.arrayContaining(['Track Event', 'Identify']))
   })
 
-  describe.each(actionHeadings)('action %s', (title) => {
-    const slug = actionsByTitle.get(title)
-    const action = slug ? definition.actions[slug] : undefined
+  describe.each(catalog.actions.map((a) => [a.title, a] as const))('action %s', (title, entry) => {
+    const action = Object.values(definition.actions).find((a) => a.title === title)
 
     it('exists with the catalog description and default trigger', () => {
-      expect(action?.title).toBe(title)
-      expect(action?.description).toBe(paragraphUnder(catalog, `### ${title}`))
-      const trigger = new RegExp(`The default Trigger is \`([^\`]+)\``).exec(catalog.split(`### ${title}\n`)[1])?.[1]
-      expect(action?.defaultSubscription).toBe(trigger)
+      expect({ title: action?.title, description: action?.description, trigger: action?.defaultSubscription }).toEqual({
+        title,
+        description: entry.description,
+        trigger: entry.defaultTrigger
+      })
     })
 
     it('declares every catalog field with its label, type, required flag and description', () => {
       const fields = Object.values((action?.fields ?? {}) as Record<string, InputField>)
-      const rows = tablesUnder(catalog, `### ${title}`)
-      expect(rows.length).toBeGreaterThan(0)
-      for (const row of rows) {
-        const field = fields.find((f) => f.label === row.Field)
-        expect({ field: row.Field, found: Boolean(field) }).toEqual({ field: row.Field, found: true })
-        expect({
-          label: field?.label,
-          description: field?.description,
-          type: field?.type.toUpperCase(),
-          required: field?.required === true
-        }).toEqual({ label: row.Field, description: row.Description, type: row.Type, required: row.Required === 'Yes' })
+      expect(entry.fields.length).toBeGreaterThan(0)
+      for (const field of entry.fields) {
+        expect(fields.filter((f) => f.label === field.label).map(declared)).toEqual([field])
       }
     })
   })

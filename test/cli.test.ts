@@ -4,14 +4,15 @@ import { tmpdir } from 'os'
 import path from 'path'
 import { DEMO_API_TOKEN } from '../tools/simulator'
 
-// The runner as a person runs it: `node bin/actions-drip.js` (what `npm start` and `npx actions-drip` run).
-const BIN = path.join(__dirname, '..', 'bin', 'actions-drip.js')
+// The runner as a person runs it: its command (`npm start` and `npx actions-drip` run the same file compiled), from the
+// sources so the suite needs no build. .ci/run runs the compiled command from an installed package.
+const BIN = path.join(__dirname, '..', 'tools', 'runner', 'bin.ts')
 
 function cli(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', BIN, ...args], {
       cwd: path.join(__dirname, '..'),
-      env: { PATH: process.env.PATH, DRIP_OPENAPI_DIR: process.env.DRIP_OPENAPI_DIR, ...env }
+      env: { PATH: process.env.PATH, ...env }
     })
     let stdout = ''
     let stderr = ''

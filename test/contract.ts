@@ -1,11 +1,10 @@
-import { loadOpenApi } from '../tools/simulator/openapi'
-import { OPENAPI_DIR } from './shared'
+import { dripRequestSchemas } from '../tools/simulator/schemas'
 
 // The contract with Drip: every request body the destination builds validates against Drip's own OpenAPI request
 // schemas, carries no subscriber or event field Drip does not document (but the catalog's status_updated_at), and
 // sends custom field values as strings.
 
-const openApi = loadOpenApi(OPENAPI_DIR)
+const openApi = dripRequestSchemas()
 
 const documentedFields = (template: string, key: string): Set<string> => {
   const schema = openApi.requestSchema('POST', template) as {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs'
 import path from 'path'
 import { DRIP_ERROR_RULES, TRANSPORT_ERROR_RULES } from '../src/drip-api'
-import { tablesUnder } from './markdown'
+import { tablesUnder } from '../scripts/markdown'
 
 // The README's error table is the code's table: same rows, same order.
 const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')

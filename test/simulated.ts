@@ -5,7 +5,6 @@ import type { Settings } from '../src/generated-types'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN, type SimulatorOptions } from '../tools/simulator'
 import { presetSubscriptions, type PresetOptions } from '../tools/subscriptions'
 import { contractProblems } from './contract'
-import { OPENAPI_DIR } from './shared'
 
 /** The API key as older setup guides had admins paste it (`echo <key>: | base64`). */
 export const ENCODED_DEMO_KEY = Buffer.from(`${DEMO_API_TOKEN}:\n`).toString('base64')
@@ -25,7 +24,7 @@ export interface Simulated {
 export function useSimulator(options: SimulatorOptions = {}, build: { requestTimeoutMs?: number } = {}): Simulated {
   const simulated = {} as Simulated
   beforeAll(async () => {
-    simulated.sim = new DripSimulator({ openApiDir: OPENAPI_DIR, ...options })
+    simulated.sim = new DripSimulator(options)
     simulated.definition = createDefinition(await simulated.sim.start(), build)
     simulated.destination = new Destination(simulated.definition)
     simulated.settings = (presets = {}) =>

@@ -94,7 +94,7 @@ async function main() {
   const added = cold.package.map((p, i) => p - cold.actionsCore[i])
   say()
   say('3. Cold start: ms to require() in a fresh process')
-  say(`   dist/index.js ${spread(cold.package)}  actions-core alone ${spread(cold.actionsCore)}`)
+  say(`   dist/src/index.js ${spread(cold.package)}  actions-core alone ${spread(cold.actionsCore)}`)
   say(`   added by this package ${spread(added)}; target < 20 ms: ${verdict(median(added) < 20)}`)
 
   // 4. Runner

@@ -129,8 +129,8 @@ export async function cpuPerEvent(eventsPerRun: number, runs: number) {
 
 /** 3. Milliseconds to require the built package in a fresh process, next to actions-core alone. */
 export function coldStart(runs: number) {
-  const dist = path.join(ROOT, 'dist', 'index.js')
-  if (!existsSync(dist)) throw new Error('dist/index.js is missing: run npm run build first (npm run bench does)')
+  const dist = path.join(ROOT, 'dist', 'src', 'index.js')
+  if (!existsSync(dist)) throw new Error('dist/src/index.js is missing: run npm run build first (npm run bench does)')
   const timeRequire = (target: string) => {
     const script = `const t=process.hrtime.bigint();require(${JSON.stringify(target)});console.log(Number(process.hrtime.bigint()-t)/1e6)`
     return Number(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' }).trim())

@@ -9,11 +9,12 @@ import type { Settings } from '../../src/generated-types'
 import { apiToken } from '../../src/drip-api'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
 import { presetSubscriptions, type DripSubscription } from '../subscriptions'
+import { PACKAGE_ROOT } from '../reference'
 import { readEvents } from './input'
 import { progressLine, resultLine, stateText, summaryText } from './report'
 import { Runner, type EventResult } from './run'
 
-export const SAMPLE = path.join(__dirname, '..', '..', 'examples', 'events.ndjson')
+export const SAMPLE = path.join(PACKAGE_ROOT, 'examples', 'events.ndjson')
 
 export const HELP = `actions-drip: replay Segment events through the Drip (Actions) destination
 

@@ -1,4 +1,3 @@
 export { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from './server'
 export type { Fault, ReceivedRequest, SimulatorOptions } from './server'
-export { loadOpenApi } from './openapi'
 export type { Person, StoredEvent } from './state'

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'net'
 import { writeFileSync } from 'fs'
 import { AccountState } from './state'
-import { loadOpenApi, type DripValidationError, type OpenApiValidator } from './openapi'
+import { dripRequestSchemas, type DripValidationError, type RequestSchemas } from './schemas'
 import { readBody } from '../http'
 
 // A stand-in for Drip's REST API on 127.0.0.1: Drip's auth, validation (from Drip's OpenAPI description), rate limits,
@@ -25,8 +25,6 @@ export interface SimulatorOptions {
   keepEvents?: number
   /** Requests kept in `received`, newest last (default 100: a batch body can be hundreds of KB). */
   keepRequests?: number
-  /** Folder of Drip's OpenAPI YAML; defaults to the shared folder. */
-  openApiDir?: string
 }
 
 /** A canned answer for the next matching requests, to see how a client copes with Drip's failures. */
@@ -74,7 +72,7 @@ export class DripSimulator {
   private readonly limits: { single: number; batch: number; windowMs: number }
   private readonly usage = new Map<string, { single: number; batch: number; windowStart: number }>()
   private readonly faults: Fault[] = []
-  private readonly openApi: OpenApiValidator
+  private readonly schemas: RequestSchemas
   private readonly sockets = new Set<Socket>()
   private server?: Server
 
@@ -93,7 +91,7 @@ export class DripSimulator {
       batch: options.limits?.batch ?? 50,
       windowMs: options.limits?.windowMs ?? HOUR
     }
-    this.openApi = loadOpenApi(options.openApiDir)
+    this.schemas = dripRequestSchemas()
   }
 
   /** Starts listening on 127.0.0.1 and resolves to the base URL, e.g. `http://127.0.0.1:40123`. */
@@ -215,7 +213,7 @@ export class DripSimulator {
     }
 
     const scoped = /^\/v2\/([^/]+)\/(.+)$/.exec(path)
-    const template = this.openApi.route(method, path)
+    const template = this.schemas.route(method, path)
     if (!scoped || !template) return { status: 404, body: NOT_FOUND }
     const account = this.accounts.get(scoped[1])
     if (!account || !allowed.has(account.id)) return { status: 404, body: NOT_FOUND }
@@ -235,7 +233,7 @@ export class DripSimulator {
         headers: this.rateHeaders(account.id, isBatch)
       }
     }
-    const invalid = this.openApi.validate(method, path, body)
+    const invalid = this.schemas.validate(method, path, body)
     const extra = invalid.length > 0 ? invalid : dripChecks(resource, body)
     if (extra.length > 0)
       return { status: 422, body: { errors: extra }, headers: this.rateHeaders(account.id, isBatch) }

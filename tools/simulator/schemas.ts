@@ -1,18 +1,15 @@
 import Ajv2020 from 'ajv/dist/2020'
 import addFormats from 'ajv-formats'
 import type { ErrorObject, ValidateFunction } from 'ajv'
-import { existsSync, readFileSync } from 'fs'
-import path from 'path'
-import { parse } from 'yaml'
+import { readReference } from '../reference'
 
-// Drip's own OpenAPI description of the v2 REST API, loaded from its YAML files (the aggregator rest-v2.yaml and the
-// fragments it $refs), so request bodies are checked against what Drip publishes rather than a copy of it.
+// Drip's request body schemas, as `npm run references` took them from Drip's own OpenAPI description of the v2 API
+// (reference/drip-api-v2.json), so request bodies are checked against what Drip publishes.
 
-/** Where the YAML lives: DRIP_OPENAPI_DIR, else the project's shared folder beside the repository. */
-export const DEFAULT_OPENAPI_DIR =
-  process.env.DRIP_OPENAPI_DIR ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'drip-api', 'openapi')
-
-type Node = Record<string, unknown>
+interface DripApiReference {
+  basePath: string
+  operations: Record<string, { requestBody?: Record<string, unknown> }>
+}
 
 /** One error in Drip's 422 shape. */
 export interface DripValidationError {
@@ -21,53 +18,29 @@ export interface DripValidationError {
   message: string
 }
 
-export interface OpenApiValidator {
-  /** The spec's path template for a request path such as `/v2/123/subscribers`, if Drip documents it. */
+export interface RequestSchemas {
+  /** The documented path template for a request path such as `/v2/123/subscribers`, if Drip documents it. */
   route(method: string, requestPath: string): string | undefined
   /** Drip-style errors for a request body, or [] when it matches the documented request schema. */
   validate(method: string, requestPath: string, body: unknown): DripValidationError[]
-  /** The documented request body schema of an operation, $refs resolved. */
+  /** The documented request body schema of an operation. */
   requestSchema(method: string, template: string): Record<string, unknown> | undefined
 }
 
-export function loadOpenApi(dir: string = DEFAULT_OPENAPI_DIR): OpenApiValidator {
-  const root = path.join(dir, 'rest-v2.yaml')
-  if (!existsSync(root)) throw new Error(`Drip's OpenAPI description was not found at ${root} (set DRIP_OPENAPI_DIR)`)
-  const documents = new Map<string, Node>()
-  const load = (file: string): Node => {
-    let doc = documents.get(file)
-    if (!doc) {
-      doc = parse(readFileSync(file, 'utf8')) as Node
-      documents.set(file, doc)
-    }
-    return doc
-  }
-
-  // Replaces every $ref with what it points to (across files), leaving a plain JSON schema.
-  const resolve = (node: unknown, file: string, seen: string[] = []): unknown => {
-    if (Array.isArray(node)) return node.map((item) => resolve(item, file, seen))
-    if (!node || typeof node !== 'object') return node
-    const ref = (node as Node).$ref
-    if (typeof ref === 'string') {
-      const [target, pointer = ''] = ref.split('#')
-      const targetFile = target ? path.resolve(path.dirname(file), target) : file
-      const key = `${targetFile}#${pointer}`
-      if (seen.includes(key)) return {}
-      return resolve(atPointer(load(targetFile), pointer), targetFile, [...seen, key])
-    }
-    return Object.fromEntries(Object.entries(node as Node).map(([k, v]) => [k, resolve(v, file, seen)]))
-  }
-
-  const spec = resolve(load(root), root) as Node
-  const basePath = new URL(String(((spec.servers as Node[]) ?? [])[0]?.url ?? 'https://api.getdrip.com/v2')).pathname
-  const paths = (spec.paths ?? {}) as Record<string, Node>
-  const templates = Object.keys(paths)
-    .map((template) => ({
+export function dripRequestSchemas(): RequestSchemas {
+  const reference = readReference<DripApiReference>('drip-api-v2.json')
+  const basePath = reference.basePath
+  const operations = Object.keys(reference.operations).map((key) => {
+    const [method, template] = key.split(' ')
+    return {
+      method,
       template,
       literal: template.split('/').filter((s) => s && !s.startsWith('{')).length,
       pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`)
-    }))
-    .sort((a, b) => b.literal - a.literal)
+    }
+  })
+  // The most literal template wins: /subscribers/batches before /subscribers/{id_or_email}.
+  operations.sort((a, b) => b.literal - a.literal)
 
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true })
   addFormats(ajv)
@@ -75,18 +48,14 @@ export function loadOpenApi(dir: string = DEFAULT_OPENAPI_DIR): OpenApiValidator
 
   const route = (method: string, requestPath: string): string | undefined => {
     const local = requestPath.startsWith(basePath) ? requestPath.slice(basePath.length) : requestPath
-    const found = templates.find((t) => t.pattern.test(local) && paths[t.template][method.toLowerCase()])
-    return found?.template
+    return operations.find((o) => o.method === method.toUpperCase() && o.pattern.test(local))?.template
   }
 
-  const requestSchema = (method: string, template: string): Node | undefined => {
-    const operation = paths[template]?.[method.toLowerCase()] as Node | undefined
-    return (((operation?.requestBody as Node)?.content as Node)?.['application/json'] as Node)?.schema as
-      Node | undefined
-  }
+  const requestSchema = (method: string, template: string) =>
+    reference.operations[`${method.toUpperCase()} ${template}`]?.requestBody
 
   const validatorFor = (method: string, template: string): ValidateFunction | null => {
-    const key = `${method} ${template}`
+    const key = `${method.toUpperCase()} ${template}`
     if (!validators.has(key)) {
       const schema = requestSchema(method, template)
       validators.set(key, schema ? ajv.compile(schema) : null)
@@ -105,14 +74,6 @@ export function loadOpenApi(dir: string = DEFAULT_OPENAPI_DIR): OpenApiValidator
       return (validator.errors ?? []).map(toDripError)
     }
   }
-}
-
-function atPointer(doc: Node, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .filter(Boolean)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, part) => (node as Node)?.[part], doc)
 }
 
 /** An ajv error in the words Drip uses for a 422: its codes and "Attribute must ..." messages. */
