@@ -13,3 +13,14 @@ export const ERROR_TEXT_MAX = 300
 
 // Drip's conversion values (event `properties.value`, in cents) must stay below this.
 export const DRIP_MAX_CONVERSION_VALUE = 2147483647
+
+// The largest integer Drip stores (lifetime value in cents, lead scores): a 32-bit signed integer.
+export const DRIP_MAX_INTEGER = 2147483647
+
+// The longest email address there can be (RFC 5321); Drip refuses longer ones.
+export const EMAIL_MAX_LENGTH = 254
+
+// How long one request to Drip may take, answer body included (actions-core's default timeout), and the margin after
+// which a request still pending is abandoned whatever the connection does.
+export const DRIP_REQUEST_TIMEOUT_MS = 10_000
+export const DRIP_REQUEST_DEADLINE_MARGIN_MS = 1_000

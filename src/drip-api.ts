@@ -1,19 +1,37 @@
 import {
-  ErrorCodes,
-  getErrorCodeFromHttpStatus,
-  HTTPError,
-  IntegrationError,
   InvalidAuthenticationError,
+  IntegrationError,
   MultiStatusResponse,
   PayloadValidationError,
   RetryableError
 } from '@segment/actions-core'
 import type { JSONLikeObject, ModifiedResponse, RequestClient } from '@segment/actions-core'
+import { Agent as HttpAgent } from 'http'
+import { Agent as HttpsAgent } from 'https'
 import type { Settings } from './generated-types'
-import { DRIP_BATCH_MAX, ERROR_TEXT_MAX } from './constants'
+import { DRIP_BATCH_MAX, DRIP_REQUEST_DEADLINE_MARGIN_MS } from './constants'
+import {
+  dripErrorFrom,
+  errorType,
+  localFailure,
+  parseDripError,
+  refusedForAnother,
+  requestTimedOut,
+  type DripActionError
+} from './errors'
+import type { Built } from './records/values'
+
+// Drip's REST API as the actions call it: credentials, URLs, and one bounded way to send a request, shared by
+// perform, performBatch and the authentication test.
+
+/** Where the destination sends, and how long a request may take: fixed when the definition is built, never a setting. */
+export interface DripTarget {
+  baseUrl: string
+  timeoutMs: number
+}
 
 // ---------------------------------------------------------------------------------------------------------------
-// Credentials and URLs
+// Credentials
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
@@ -33,13 +51,41 @@ export function apiToken(apiKey: string): string {
 
 /** `Basic base64(token + ":")`: Drip takes the token as the user name and an empty password. */
 export function authorizationHeader(apiKey: string): string {
-  return `Basic ${Buffer.from(`${apiToken(apiKey)}:`).toString('base64')}`
+  return `Basic ${base64(`${apiToken(apiKey)}:`)}`
 }
 
-/** The Account ID setting, checked before it goes into any URL path. */
-export function accountId(settings: Settings): string {
-  const id = String(settings.accountId ?? '').trim()
-  if (!/^\d{1,12}$/.test(id)) {
+const base64 = (text: string) => Buffer.from(text).toString('base64')
+
+/**
+ * Every form of the API key that must never leave the destination: as pasted, the token, and the base64 forms Drip
+ * or a proxy may echo (`token:` with or without the newline `echo` adds, padded or not).
+ */
+export function credentialForms(apiKey: string): string[] {
+  const pasted = (apiKey ?? '').trim()
+  const token = apiToken(pasted)
+  const encoded = [`${token}:`, `${token}:\n`, token].map(base64)
+  const forms = [pasted, token, ...encoded, ...encoded.map((e) => e.replace(/=+$/, ''))]
+  // Longest first, so a form inside another is not left half-replaced.
+  return [...new Set(forms.filter((form) => form.length >= 4))].sort((a, b) => b.length - a.length)
+}
+
+/** Replaces every credential form of `apiKey` in a text with `[redacted]`. */
+export function redactor(apiKey: string): (text: string) => string {
+  const forms = credentialForms(apiKey)
+  return (text) => {
+    let result = text
+    for (const form of forms) if (result.includes(form)) result = result.split(form).join('[redacted]')
+    return result
+  }
+}
+
+/** The settings, checked before anything is sent: the account id that goes into paths, and a redactor for the key. */
+export function checkedSettings(settings: Settings): { account: string; redact: (text: string) => string } {
+  if (!String(settings.apiKey ?? '').trim()) {
+    throw new InvalidAuthenticationError("The API Key setting is empty: paste the API token from Drip's User Settings.")
+  }
+  const account = String(settings.accountId ?? '').trim()
+  if (!/^\d{1,12}$/.test(account)) {
     throw new IntegrationError(
       'The Account ID setting must be your numeric Drip account id (the number after https://www.getdrip.com/ in ' +
         "Drip's address bar), not a name, email or URL.",
@@ -47,235 +93,88 @@ export function accountId(settings: Settings): string {
       400
     )
   }
-  return id
+  return { account, redact: redactor(settings.apiKey) }
 }
 
-/** `<base>/v2/<account_id>/<path>` for the account in the settings. */
-export function accountUrl(apiBaseUrl: string, settings: Settings, path: string): string {
-  return `${apiBaseUrl}/v2/${accountId(settings)}/${path}`
+// ---------------------------------------------------------------------------------------------------------------
+// Sending
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What Drip answered, its body parsed as JSON whatever its content type says, else kept as text; credentials redacted. */
+export interface DripAnswer {
+  status: number
+  body: JSONLikeObject | string
+}
+
+/**
+ * One request to Drip that settles within the target's timeout, answer body included. actions-core's own timeout
+ * covers only the wait for headers, and its cloned response stalls on bodies over 64 KB; an abort signal cannot be
+ * passed through its option merging. So the body is read without cloning, over a connection of this request's own
+ * that is cut when the timeout passes, and a deadline just after settles the call whatever the connection does.
+ * Every failure comes back as an actions-core error (see errors.ts).
+ */
+export async function dripRequest(
+  request: RequestClient,
+  target: DripTarget,
+  url: string,
+  options: { method: 'GET' | 'POST' | 'DELETE'; body?: string },
+  checked: { account: string; redact: (text: string) => string }
+): Promise<DripAnswer> {
+  const agent = url.startsWith('https:') ? new HttpsAgent() : (new HttpAgent() as HttpsAgent)
+  let timedOut = false
+  const cut = setTimeout(() => {
+    timedOut = true
+    agent.destroy()
+  }, target.timeoutMs)
+  let abandon: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    abandon = setTimeout(() => reject(new Error('abandoned')), target.timeoutMs + DRIP_REQUEST_DEADLINE_MARGIN_MS)
+  })
+  const call = request(url, { ...options, timeout: target.timeoutMs, agent, skipResponseCloning: true })
+  // Once the deadline has settled the call, a late failure of the request itself is of no interest.
+  call.catch(() => undefined)
+  try {
+    const response = (await Promise.race([call, deadline])) as ModifiedResponse
+    return { status: response.status, body: parseBody(checked.redact(response.content ?? '')) }
+  } catch (error) {
+    if (timedOut) throw requestTimedOut()
+    throw dripErrorFrom(error, checked.account, checked.redact)
+  } finally {
+    clearTimeout(cut)
+    clearTimeout(abandon)
+    agent.destroy()
+  }
+}
+
+/** Drip's answer as JSON whatever its content type says (some come back as application/vnd.api+json), else text. */
+function parseBody(text: string): JSONLikeObject | string {
+  if (!text.trim()) return {}
+  try {
+    return JSON.parse(text) as JSONLikeObject
+  } catch {
+    return text
+  }
 }
 
 /** The ids of the accounts the API key's user can use (`GET /v2/accounts`), for the authentication test. */
 export async function accountIdsOfKey(
   request: RequestClient,
-  apiBaseUrl: string,
+  target: DripTarget,
   settings: Settings
-): Promise<string[]> {
-  let response: ModifiedResponse
-  try {
-    response = await request(`${apiBaseUrl}/v2/accounts`)
-  } catch (error) {
-    throw toDripError(error, settings)
-  }
-  const body = responseBody(response)
-  const accounts = typeof body === 'object' ? (body as { accounts?: unknown }).accounts : undefined
+): Promise<{ account: string; accounts: string[] }> {
+  const checked = checkedSettings(settings)
+  const answer = await dripRequest(request, target, `${target.baseUrl}/v2/accounts`, { method: 'GET' }, checked)
+  const accounts = typeof answer.body === 'object' ? answer.body.accounts : undefined
   if (!Array.isArray(accounts)) {
-    const said = parseDripError(response.content ?? '').message
+    const said = parseDripError(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)).message
     throw new RetryableError(`Drip answered GET /v2/accounts without a list of accounts: ${said}`, 502)
   }
-  return accounts.map((a) => String((a as { id?: unknown })?.id))
+  return { account: checked.account, accounts: accounts.map((a) => String((a as { id?: unknown })?.id)) }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Drip's errors
+// Records: one path for perform and performBatch
 // ---------------------------------------------------------------------------------------------------------------
-
-/** What Drip said, from any of its body shapes: `{errors:[{code, attribute, message}]}`, `{message}`, `{status, error}`, or text. */
-export interface DripErrorBody {
-  code?: string
-  attribute?: string
-  message: string
-}
-
-export function parseDripError(text: string): DripErrorBody {
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    return { message: readableText(text) }
-  }
-  if (body && typeof body === 'object') {
-    const record = body as Record<string, unknown>
-    if (Array.isArray(record.errors) && record.errors.length > 0) {
-      const errors = record.errors as Array<Record<string, unknown>>
-      const first = errors[0] ?? {}
-      return {
-        code: optionalString(first.code),
-        attribute: optionalString(first.attribute),
-        message: errors.map((e) => String(e?.message ?? e?.code ?? 'unknown error')).join('; ')
-      }
-    }
-    if (typeof record.message === 'string') return { message: record.message }
-    if (typeof record.error === 'string') return { message: record.error }
-  }
-  return { message: readableText(text) }
-}
-
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined
-}
-
-/** Text fit for a message: tags stripped (5xx pages are HTML), whitespace folded, cut short. */
-function readableText(text: string): string {
-  const plain = text
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-  if (!plain) return 'no message'
-  return plain.length > ERROR_TEXT_MAX ? `${plain.slice(0, ERROR_TEXT_MAX)}…` : plain
-}
-
-export type DripActionError = IntegrationError | InvalidAuthenticationError | RetryableError
-
-type RetryableStatus = ConstructorParameters<typeof RetryableError>[1] & number
-
-/** Segment retries 408, 423, 429 and 5xx but 501. */
-function isRetryableStatus(status: number): status is RetryableStatus {
-  return status === 408 || status === 423 || status === 429 || (status >= 500 && status !== 501 && status <= 599)
-}
-
-/** One row of the table that turns Drip's answers into actions-core errors (the README shows the same table). */
-export interface DripErrorRule {
-  /** Drip's answer, as the README names it. */
-  answer: string
-  /** The actions-core error class raised. */
-  raises: string
-  /** Whether Segment retries the event. */
-  retried: boolean
-  matches: (status: number, drip: DripErrorBody) => boolean
-  error: (status: number, drip: DripErrorBody, account: string) => DripActionError
-}
-
-/**
- * Every answer Drip can give, first match wins; used by single events, batches and the authentication test alike.
- * Messages carry Drip's own words, the status and the account id: never the API key.
- */
-export const DRIP_ERROR_RULES: DripErrorRule[] = [
-  {
-    answer: '401',
-    raises: 'InvalidAuthenticationError',
-    retried: false,
-    matches: (status) => status === 401,
-    error: (_s, drip) =>
-      new InvalidAuthenticationError(`Drip rejected the API key (401: ${drip.message}). Check the API Key setting.`)
-  },
-  {
-    answer: '403 `authorization_error`',
-    raises: 'InvalidAuthenticationError',
-    retried: false,
-    matches: (status, drip) => status === 403 && drip.code === 'authorization_error',
-    error: (_s, drip, account) =>
-      new InvalidAuthenticationError(`The API key has no access to Drip account ${account} (403: ${drip.message}).`)
-  },
-  {
-    answer: '404',
-    raises: 'IntegrationError `NOT_FOUND`',
-    retried: false,
-    matches: (status) => status === 404,
-    error: (_s, drip, account) =>
-      new IntegrationError(
-        `Drip found nothing at account ${account} (404: ${drip.message}). Check the Account ID setting, and that the ` +
-          'API key belongs to a user of that account.',
-        'NOT_FOUND',
-        404
-      )
-  },
-  {
-    answer: '422 `{errors: [{code, attribute, message}]}`',
-    raises: 'PayloadValidationError',
-    retried: false,
-    matches: (status) => status === 422,
-    error: (_s, drip) =>
-      new PayloadValidationError(
-        `Drip refused the ${drip.attribute ?? 'request'}: ${drip.message}${drip.code ? ` [${drip.code}]` : ''}`
-      )
-  },
-  {
-    answer: '400 `{status, error}`',
-    raises: 'PayloadValidationError',
-    retried: false,
-    matches: (status) => status === 400,
-    error: (_s, drip) => new PayloadValidationError(`Drip refused the request (400): ${drip.message}`)
-  },
-  {
-    answer: '429 "Too many concurrent requests for the same subscriber"',
-    raises: 'RetryableError 429',
-    retried: true,
-    matches: (status, drip) => status === 429 && /concurrent/i.test(drip.message),
-    error: (_s, drip) =>
-      new RetryableError(
-        `Drip is busy with another update of the same person; retry shortly (429: ${drip.message})`,
-        429
-      )
-  },
-  {
-    answer: '429 (hourly rate limit)',
-    raises: 'RetryableError 429',
-    retried: true,
-    matches: (status) => status === 429,
-    error: (_s, drip) =>
-      new RetryableError(`Drip's hourly rate limit for this account was reached (429: ${drip.message})`, 429)
-  },
-  {
-    answer: '408, 423, 5xx but 501 (HTML bodies too)',
-    raises: 'RetryableError (same status)',
-    retried: true,
-    matches: (status) => isRetryableStatus(status),
-    error: (status, drip) => new RetryableError(`Drip answered ${status}: ${drip.message}`, status as RetryableStatus)
-  },
-  {
-    answer: 'any other status',
-    raises: 'IntegrationError (same status)',
-    retried: false,
-    matches: () => true,
-    error: (status, drip) => new IntegrationError(`Drip answered ${status}: ${drip.message}`, 'DRIP_ERROR', status)
-  }
-]
-
-/** What happens when no answer comes back at all (the README's table lists these below Drip's answers). */
-export const TRANSPORT_ERROR_RULES = [
-  { answer: 'timeout (no answer in 10 s)', raises: 'RetryableError 504', retried: true },
-  { answer: 'connection reset or refused', raises: 'RetryableError 503', retried: true }
-]
-
-export function classifyDripError(status: number, text: string, account: string): DripActionError {
-  const drip = parseDripError(text)
-  const rule = DRIP_ERROR_RULES.find((r) => r.matches(status, drip))!
-  return rule.error(status, drip, account)
-}
-
-/** Turns whatever a request threw into one of actions-core's error classes. */
-export function toDripError(error: unknown, settings: Settings): DripActionError {
-  const account = String(settings.accountId ?? '').trim()
-  if (error instanceof HTTPError) {
-    const response = error.response as ModifiedResponse
-    return classifyDripError(response.status, response.content ?? '', account)
-  }
-  if (
-    error instanceof IntegrationError ||
-    error instanceof InvalidAuthenticationError ||
-    error instanceof RetryableError
-  ) {
-    return error
-  }
-  const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string } }
-  if (err?.name === 'TimeoutError' || err?.name === 'RequestTimeoutError') {
-    return new RetryableError('Drip did not answer in time (request timed out)', 504)
-  }
-  const code = err?.cause?.code ?? err?.code
-  return new RetryableError(`Could not reach Drip${code ? ` (${code})` : ''}: ${err?.message ?? 'unknown error'}`, 503)
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Sending records: one path for perform and performBatch
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
- * A Segment payload turned into the record Drip takes, with notes on values left out because Drip cannot take them;
- * or the reason it cannot be sent at all.
- */
-export type Built<T> = { record: T; notes?: string[] } | { error: string }
 
 /** What perform answers with, and each successful batch result carries: Drip's answer and what was sent. */
 export interface Delivery {
@@ -285,138 +184,103 @@ export interface Delivery {
   notes?: string[]
 }
 
-/** Where one kind of record goes: `subscribers` or `events`, single and batch. */
+/** Where one kind of record goes: `subscribers` or `events`, single (`/v2/:account_id/<key>`) and batch. */
 export interface RecordKind {
-  /** The key Drip's bodies use: `subscribers`, `events`. */
+  /** The key Drip's bodies use, also the path below /v2/:account_id/ for one record: `subscribers`, `events`. */
   key: string
-  /** The path below /v2/:account_id/ for one record. */
-  path: string
   /** The path below /v2/:account_id/ for a batch. */
   batchPath: string
+}
+
+/** A payload built into its record and that record's JSON, or the error that keeps it from being sent. */
+function prepare<P, T extends JSONLikeObject>(
+  payload: P,
+  build: (payload: P) => Built<T>
+): { record: T; json: string; notes?: string[] } | { error: DripActionError } {
+  try {
+    const built = build(payload)
+    if ('error' in built) return { error: new PayloadValidationError(built.error) }
+    // Serialised here, per record, so a record that cannot be (nested too deep) fails alone.
+    return { record: built.record, json: JSON.stringify(built.record), notes: built.notes }
+  } catch (error) {
+    return { error: localFailure(error) }
+  }
 }
 
 /** perform: build the one record, send `{key: [record]}`, throw an actions-core error when either fails. */
 export async function sendOne<P, T extends JSONLikeObject>(
   request: RequestClient,
-  apiBaseUrl: string,
+  target: DripTarget,
   settings: Settings,
   kind: RecordKind,
   payload: P,
   build: (payload: P) => Built<T>
 ): Promise<Delivery> {
-  const built = build(payload)
-  if ('error' in built) throw new PayloadValidationError(built.error)
-  const url = accountUrl(apiBaseUrl, settings, kind.path)
-  let response: ModifiedResponse
-  try {
-    response = await request(url, { method: 'POST', json: { [kind.key]: [built.record] } })
-  } catch (error) {
-    throw toDripError(error, settings)
-  }
-  const delivery: Delivery = { status: response.status, sent: built.record, body: responseBody(response) }
-  if (built.notes) delivery.notes = built.notes
+  const checked = checkedSettings(settings)
+  const prepared = prepare(payload, build)
+  if ('error' in prepared) throw prepared.error
+  const url = `${target.baseUrl}/v2/${checked.account}/${kind.key}`
+  const body = `{"${kind.key}":[${prepared.json}]}`
+  const answer = await dripRequest(request, target, url, { method: 'POST', body }, checked)
+  const delivery: Delivery = { status: answer.status, sent: prepared.record, body: answer.body }
+  if (prepared.notes) delivery.notes = prepared.notes
   return delivery
 }
 
-/** Drip's answer as JSON whatever its content type says (some come back as application/vnd.api+json), else text. */
-function responseBody(response: ModifiedResponse): JSONLikeObject | string {
-  const text = response.content ?? ''
-  if (!text.trim()) return {}
-  try {
-    return JSON.parse(text) as JSONLikeObject
-  } catch {
-    return text
-  }
-}
-
 /**
- * performBatch: every payload gets exactly one result. Payloads that cannot be built get their own 400; the rest go
- * to Drip's batch endpoint in requests of at most 1,000. A request Drip refuses gives each of its payloads Drip's
- * status and message; nothing is thrown, so one bad request never fails payloads outside it.
+ * performBatch: every payload gets exactly one result. Payloads that cannot be built get their own 400 (not sent, so
+ * reported as refused by the integration); the rest go to Drip's batch endpoint in requests of at most 1,000. A
+ * request Drip refuses gives each of its payloads Drip's status and message; nothing is thrown, so one bad request
+ * never fails payloads outside it.
  */
 export async function sendBatch<P, T extends JSONLikeObject>(
   request: RequestClient,
-  apiBaseUrl: string,
+  target: DripTarget,
   settings: Settings,
   kind: RecordKind,
   payloads: P[],
   build: (payload: P) => Built<T>
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
-  let url: string
+  const refuse = (index: number, error: DripActionError, sent?: JSONLikeObject) =>
+    results.setErrorResponseAtIndex(index, {
+      status: error.status ?? 400,
+      errortype: errorType(error),
+      errormessage: error.message,
+      ...(sent ? { sent } : {})
+    })
+
+  let checked: ReturnType<typeof checkedSettings>
   try {
-    url = accountUrl(apiBaseUrl, settings, kind.batchPath)
+    checked = checkedSettings(settings)
   } catch (error) {
-    // A bad Account ID setting fails every payload alike, each with its own result.
-    const settingsError = error as IntegrationError
-    payloads.forEach((_payload, index) =>
-      results.setErrorResponseAtIndex(index, {
-        status: settingsError.status ?? 400,
-        errortype: errorType(settingsError),
-        errormessage: settingsError.message
-      })
-    )
+    // A bad setting fails every payload alike, each with its own result.
+    payloads.forEach((_payload, index) => refuse(index, error as DripActionError))
     return results
   }
 
-  const ready: Array<{ index: number; record: T; notes?: string[] }> = []
+  const ready: Array<{ index: number; record: T; json: string; notes?: string[] }> = []
   payloads.forEach((payload, index) => {
-    const built = build(payload)
-    if ('error' in built) {
-      results.setErrorResponseAtIndex(index, {
-        status: 400,
-        errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: built.error,
-        sent: payload as unknown as JSONLikeObject
-      })
-    } else {
-      ready.push({ index, record: built.record, notes: built.notes })
-    }
+    const prepared = prepare(payload, build)
+    if ('error' in prepared) refuse(index, prepared.error)
+    else ready.push({ index, ...prepared })
   })
 
+  const url = `${target.baseUrl}/v2/${checked.account}/${kind.batchPath}`
   for (let start = 0; start < ready.length; start += DRIP_BATCH_MAX) {
     const chunk = ready.slice(start, start + DRIP_BATCH_MAX)
-    const json = { batches: [{ [kind.key]: chunk.map((item) => item.record) }] }
+    const body = `{"batches":[{"${kind.key}":[${chunk.map((item) => item.json).join(',')}]}]}`
     try {
-      const response = (await request(url, { method: 'POST', json })) as ModifiedResponse
-      const body = responseBody(response)
+      const answer = await dripRequest(request, target, url, { method: 'POST', body }, checked)
       for (const { index, record, notes } of chunk) {
         // Drip answers a batch with an empty object; notes on values left out ride along with it.
-        const withNotes = notes && typeof body === 'object' ? { ...body, notes } : body
-        results.setSuccessResponseAtIndex(index, { status: response.status, sent: record, body: withNotes })
+        const withNotes = notes && typeof answer.body === 'object' ? { ...answer.body, notes } : answer.body
+        results.setSuccessResponseAtIndex(index, { status: answer.status, sent: record, body: withNotes })
       }
     } catch (error) {
-      const dripError = refusedForAnother(toDripError(error, settings), chunk.length)
-      for (const { index, record } of chunk) {
-        results.setErrorResponseAtIndex(index, {
-          status: dripError.status ?? 500,
-          errortype: errorType(dripError),
-          errormessage: dripError.message,
-          sent: record
-        })
-      }
+      const dripError = refusedForAnother(error as DripActionError, chunk.length)
+      for (const { index, record } of chunk) refuse(index, dripError, record)
     }
   }
   return results
-}
-
-/**
- * Drip refuses a whole batch for one bad record and does not say which. Every record passed the checks Drip makes, so
- * none is known to be bad: they are retried (Segment re-batches retries) rather than dropped for another's sake.
- */
-function refusedForAnother(error: DripActionError, records: number): DripActionError {
-  if (records <= 1 || !(error instanceof PayloadValidationError)) return error
-  return new RetryableError(
-    `Drip refused the batch this record was in, without saying which record (${error.message}); retrying it`,
-    500
-  )
-}
-
-type ErrorType = keyof typeof ErrorCodes
-
-/** The multistatus `errortype` for an error: its own code where actions-core knows it, else the HTTP status's. */
-function errorType(error: DripActionError): ErrorType {
-  const code = (error as { code?: string }).code
-  if (code && code in ErrorCodes) return code as ErrorType
-  return getErrorCodeFromHttpStatus(error.status ?? 500) as ErrorType
 }

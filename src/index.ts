@@ -1,8 +1,8 @@
 import { defaultValues, InvalidAuthenticationError } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { DRIP_API_BASE_URL, USER_AGENT } from './constants'
-import { accountId, accountIdsOfKey, authorizationHeader } from './drip-api'
+import { DRIP_API_BASE_URL, DRIP_REQUEST_TIMEOUT_MS, USER_AGENT } from './constants'
+import { accountIdsOfKey, authorizationHeader, type DripTarget } from './drip-api'
 import identify from './identify'
 import trackEvent from './trackEvent'
 
@@ -14,9 +14,10 @@ export function createDefinition(
   apiBaseUrl: string = DRIP_API_BASE_URL,
   options: { requestTimeoutMs?: number } = {}
 ): DestinationDefinition<Settings> {
+  const target: DripTarget = { baseUrl: apiBaseUrl, timeoutMs: options.requestTimeoutMs ?? DRIP_REQUEST_TIMEOUT_MS }
   const actions = {
-    trackEvent: trackEvent(apiBaseUrl),
-    identify: identify(apiBaseUrl)
+    trackEvent: trackEvent(target),
+    identify: identify(target)
   }
   return {
     name: 'Drip (Actions)',
@@ -40,8 +41,7 @@ export function createDefinition(
         }
       },
       testAuthentication: async (request, { settings }) => {
-        const account = accountId(settings)
-        const accounts = await accountIdsOfKey(request, apiBaseUrl, settings)
+        const { account, accounts } = await accountIdsOfKey(request, target, settings)
         if (!accounts.includes(account)) {
           throw new InvalidAuthenticationError(
             `Drip accepted the API key, but its user cannot use account ${account}. Check the Account ID setting.`
@@ -51,8 +51,6 @@ export function createDefinition(
       }
     },
     extendRequest: ({ settings }) => ({
-      // actions-core's default (10 s) unless the builder chose another.
-      ...(options.requestTimeoutMs ? { timeout: options.requestTimeoutMs } : {}),
       headers: {
         Authorization: authorizationHeader(settings.apiKey),
         'Content-Type': 'application/json',

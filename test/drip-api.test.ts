@@ -1,5 +1,6 @@
 import { InvalidAuthenticationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { apiToken, authorizationHeader, classifyDripError, parseDripError } from '../src/drip-api'
+import { apiToken, authorizationHeader } from '../src/drip-api'
+import { classifyDripError, parseDripError } from '../src/errors'
 import { API_TOKEN, ENCODED_KEY } from './helpers'
 
 describe('apiToken', () => {

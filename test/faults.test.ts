@@ -115,8 +115,62 @@ const matrix: Row[] = [
     status: 504,
     message: /^Drip did not answer in time/
   },
-  { name: 'reset', fault: { reset: true }, kind: RetryableError, status: 503, message: /^Could not reach Drip/ }
+  { name: 'reset', fault: { reset: true }, kind: RetryableError, status: 503, message: /^Could not reach Drip/ },
+  {
+    name: 'reset in the middle of a 1 MB answer',
+    fault: {
+      status: 200,
+      body: { subscribers: [{ email: 'a@example.com', big: 'z'.repeat(1_000_000) }] },
+      cut: 'reset'
+    },
+    // node-fetch does not notice a connection cut inside a body of known length: the timeout ends it.
+    kind: RetryableError,
+    status: 504,
+    message: /^Drip did not answer in time/
+  },
+  {
+    name: 'a stalled answer (headers, half the body, then nothing)',
+    fault: { status: 200, body: { accounts: [{ id: DEMO_ACCOUNT_ID }], pad: 'z'.repeat(200_000) }, cut: 'stall' },
+    kind: RetryableError,
+    status: 504,
+    message: /^Drip did not answer in time/
+  },
+  {
+    name: '502 with a 1 MB HTML page',
+    fault: { status: 502, body: `<html><body><h1>Bad Gateway</h1>${'<p>proxy</p>'.repeat(90_000)}</body></html>` },
+    kind: RetryableError,
+    status: 502,
+    message: /^Drip answered 502: Bad Gateway proxy proxy/
+  },
+  {
+    name: '401 echoing the credentials it was sent',
+    fault: {
+      status: 401,
+      body: {
+        message: `Bad credentials: Basic ${Buffer.from(`${DEMO_API_TOKEN}:`).toString('base64')} (key ${DEMO_API_TOKEN}, as pasted ${ENCODED_DEMO_KEY.trim()})`
+      }
+    },
+    kind: InvalidAuthenticationError,
+    status: 401,
+    message:
+      /^Drip rejected the API key \(401: Bad credentials: Basic \[redacted\] \(key \[redacted\], as pasted \[redacted\]\)\)/
+  }
 ]
+
+/** Every call settles well within the request timeout (150 ms) plus the deadline margin, whatever Drip does. */
+const SETTLES_WITHIN_MS = 150 + 1000 + 2000
+
+async function settled<T>(call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const bound = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`still pending after ${SETTLES_WITHIN_MS} ms`)), SETTLES_WITHIN_MS)
+  })
+  try {
+    return await Promise.race([call, bound])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 const batching = (action: string) => drip.settings({ only: action, mapping: { [action]: { enable_batching: true } } })
 
@@ -132,7 +186,9 @@ describe.each(matrix)('Drip answers $name', ({ fault, kind, status, message }) =
       segmentEvent({ type: 'track', event: 'Clicked', properties: { email: 'a@example.com' } })
     ]) {
       drip.sim.inject(fault)
-      const error = (await drip.destination.onEvent(event, drip.settings()).catch((e: Error) => e)) as Error & {
+      const error = (await settled(
+        drip.destination.onEvent(event, drip.settings()).catch((e: Error) => e)
+      )) as Error & {
         status?: number
       }
       expect(error).toBeInstanceOf(kind)
@@ -163,7 +219,7 @@ describe.each(matrix)('Drip answers $name', ({ fault, kind, status, message }) =
       ]
     ] as const) {
       drip.sim.inject(fault)
-      const results = await drip.destination.onBatch([...events], batching(action))
+      const results = await settled(drip.destination.onBatch([...events], batching(action)))
       const multistatus = (
         results[0] as { multistatus: Array<{ status: number; errortype: string; errormessage: string; sent: unknown }> }
       ).multistatus
@@ -189,9 +245,11 @@ describe('the authentication test', () => {
     'classifies $name the same way',
     async ({ fault, status, message }) => {
       drip.sim.inject({ ...fault, path: '/v2/accounts' })
-      const error = (await drip.destination
-        .testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: ENCODED_DEMO_KEY })
-        .catch((e: Error) => e)) as Error
+      const error = (await settled(
+        drip.destination
+          .testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: ENCODED_DEMO_KEY })
+          .catch((e: Error) => e)
+      )) as Error
       // actions-core wraps it: "Credentials are invalid: <status> <our message>".
       expect(error.message).toMatch(/^Credentials are invalid: /)
       expect(error.message.replace(/^Credentials are invalid: \d* ?/, '')).toMatch(message)
@@ -242,4 +300,31 @@ it('a batch with one bad person among good ones delivers the good ones and repor
       .accounts[0].people.map((p) => p.email)
       .sort()
   ).toEqual(['good1@example.com', 'good2@example.com'])
+})
+
+describe('answers of 1 MB', () => {
+  const big = 'z'.repeat(1_000_000)
+
+  it('are read whole: a single identify, a batch and the authentication test all succeed', async () => {
+    drip.sim.inject({ status: 200, body: { subscribers: [{ email: 'a@example.com', custom_fields: { big } }] } })
+    const single = await settled(
+      drip.destination.onEvent(segmentEvent({ type: 'identify', traits: { email: 'a@example.com' } }), drip.settings())
+    )
+    expect(single).toEqual(expect.arrayContaining([expect.objectContaining({ output: 'Action Executed' })]))
+
+    drip.sim.inject({ path: '/events/batches', status: 201, body: { big } })
+    const batch = await settled(
+      drip.destination.onBatch(
+        [segmentEvent({ type: 'track', event: 'A', properties: { email: 'a@example.com' } })],
+        batching('trackEvent')
+      )
+    )
+    expect((batch[0] as { multistatus: Array<{ status: number }> }).multistatus.map((r) => r.status)).toEqual([201])
+
+    const accounts = Array.from({ length: 5000 }, (_, i) => ({ id: String(1000000 + i), name: 'x'.repeat(200) }))
+    drip.sim.inject({ path: '/v2/accounts', status: 200, body: { accounts: [...accounts, { id: DEMO_ACCOUNT_ID }] } })
+    await expect(
+      settled(drip.destination.testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: ENCODED_DEMO_KEY }))
+    ).resolves.toBeUndefined()
+  })
 })

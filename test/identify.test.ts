@@ -253,7 +253,7 @@ describe('identify: values Drip cannot take', () => {
     expect(calls[0].body).toEqual({ subscribers: [{ email: 'v@example.com', initial_status: 'unsubscribed' }] })
     const executed = results.find((r) => r.output === 'Action Executed') as { data: { notes: string[] } }
     expect(executed.data.notes).toEqual([
-      'New Email left out: not a valid email address, so the email was not changed.',
+      'New Email left out: not a valid email address.',
       'IP Address left out: not an IPv4 or IPv6 address.',
       'EU Consent left out: Drip takes "granted" or "denied".'
     ])

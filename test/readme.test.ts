@@ -1,15 +1,15 @@
 import { readFileSync } from 'fs'
 import path from 'path'
-import { DRIP_ERROR_RULES, TRANSPORT_ERROR_RULES } from '../src/drip-api'
+import { DRIP_ERROR_RULES, NO_ANSWER_RULES } from '../src/errors'
 import { tablesUnder } from '../scripts/markdown'
 
 // The README's error table is the code's table: same rows, same order.
 const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8')
 
-it("lists Drip's errors exactly as DRIP_ERROR_RULES and TRANSPORT_ERROR_RULES classify them", () => {
+it("lists Drip's errors exactly as DRIP_ERROR_RULES and NO_ANSWER_RULES classify them", () => {
   const rows = tablesUnder(readme, "## Drip's errors")
   expect(rows).toEqual(
-    [...DRIP_ERROR_RULES, ...TRANSPORT_ERROR_RULES].map((rule) => ({
+    [...DRIP_ERROR_RULES, ...NO_ANSWER_RULES].map((rule) => ({
       'Drip answers': rule.answer,
       'The destination raises': rule.raises,
       'Segment retries': rule.retried ? 'yes' : 'no'

@@ -72,3 +72,17 @@ it('POST /<action> reports an error the way action-destinations does', async () 
     })
   ])
 })
+
+it('redacts credentials Drip echoes back, in the exchanges and in the error', async () => {
+  const echoed = `Bad credentials: Basic ${Buffer.from(`${DEMO_API_TOKEN}:`).toString('base64')} for ${DEMO_API_TOKEN}`
+  drip.sim.inject({ status: 401, body: { message: echoed } })
+  const { body } = await post('/identify', {
+    payload: { type: 'identify', traits: { email: 'e@example.com' } },
+    settings
+  })
+  const text = JSON.stringify(body)
+  expect(text).toContain('Bad credentials: Basic [redacted] for [redacted]')
+  for (const secret of [DEMO_API_TOKEN, Buffer.from(`${DEMO_API_TOKEN}:`).toString('base64')]) {
+    expect(text).not.toContain(secret)
+  }
+})

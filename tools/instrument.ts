@@ -1,5 +1,6 @@
 import { HTTPError } from '@segment/actions-core'
 import type { DestinationDefinition, ModifiedResponse, RequestClient } from '@segment/actions-core'
+import { redactor } from '../src/drip-api'
 
 // Watches the HTTP exchanges a destination makes, tagged with the action that made them, without the destination
 // knowing: the definition is copied with each action's request client wrapped.
@@ -28,7 +29,12 @@ export function instrument<S>(definition: DestinationDefinition<S>): Instrumente
     async (url, options) => {
       const exchange: Exchange = {
         action,
-        request: { method: (options?.method ?? 'GET').toUpperCase(), url, headers: {}, body: options?.json }
+        request: {
+          method: (options?.method ?? 'GET').toUpperCase(),
+          url,
+          headers: {},
+          body: options?.json ?? parseBody(typeof options?.body === 'string' ? options.body : undefined)
+        }
       }
       exchanges.push(exchange)
       try {
@@ -69,11 +75,17 @@ export function instrument<S>(definition: DestinationDefinition<S>): Instrumente
 }
 
 function describe(exchange: Exchange, response: DecoratedResponse): void {
-  if (response.request) exchange.request.headers = redact(response.request.headers)
+  const authorization = response.request?.headers.get('authorization') ?? ''
+  if (response.request) exchange.request.headers = redactHeaders(response.request.headers)
+  // Drip or a proxy may echo the credentials in an answer: the token is read back from the Basic header to redact it.
+  const token = Buffer.from(authorization.replace(/^Basic\s+/i, ''), 'base64')
+    .toString('utf8')
+    .replace(/:\s*$/, '')
+  const redact = token ? redactor(token) : (text: string) => text
   exchange.response = {
     status: response.status,
     headers: plainHeaders(response.headers),
-    body: parseBody(response.content)
+    body: parseBody(response.content === undefined ? undefined : redact(response.content))
   }
 }
 
@@ -84,7 +96,7 @@ function plainHeaders(headers: Headers): Record<string, string> {
 }
 
 /** Request headers fit to show: the credentials replaced. */
-function redact(headers: Headers): Record<string, string> {
+function redactHeaders(headers: Headers): Record<string, string> {
   const result = plainHeaders(headers)
   for (const key of Object.keys(result)) {
     if (key.toLowerCase() === 'authorization') result[key] = `${result[key].split(' ')[0]} [redacted]`

@@ -1,11 +1,11 @@
 import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendBatch, sendOne, type RecordKind } from '../drip-api'
+import { sendBatch, sendOne, type DripTarget, type RecordKind } from '../drip-api'
 import { batch_size, email, enable_batching, prospect, traitKeysReadBy } from '../fields'
-import { buildSubscriber } from '../records'
+import { buildSubscriber } from '../records/subscriber'
 
-const SUBSCRIBERS: RecordKind = { key: 'subscribers', path: 'subscribers', batchPath: 'subscribers/batches' }
+const SUBSCRIBERS: RecordKind = { key: 'subscribers', batchPath: 'subscribers/batches' }
 
 const STATUSES = [
   { label: 'Active', value: 'active' },
@@ -198,14 +198,13 @@ const fields: Record<string, InputField> = {
 const STANDARD_TRAITS = traitKeysReadBy(fields)
 const build = (payload: Payload) => buildSubscriber(payload, STANDARD_TRAITS)
 
-const identify = (apiBaseUrl: string): ActionDefinition<Settings, Payload> => ({
+const identify = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
   title: 'Identify',
   description: 'Identify person in Drip',
   defaultSubscription: 'type = "identify"',
   fields,
-  perform: (request, { settings, payload }) => sendOne(request, apiBaseUrl, settings, SUBSCRIBERS, payload, build),
-  performBatch: (request, { settings, payload }) =>
-    sendBatch(request, apiBaseUrl, settings, SUBSCRIBERS, payload, build)
+  perform: (request, { settings, payload }) => sendOne(request, target, settings, SUBSCRIBERS, payload, build),
+  performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, SUBSCRIBERS, payload, build)
 })
 
 export default identify

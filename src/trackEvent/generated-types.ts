@@ -16,9 +16,9 @@ export interface Payload {
     [k: string]: unknown
   }
   /**
-   * When the event happened; Drip records it at this time (ISO-8601), not when it arrives.
+   * When the event happened; Drip records it at this time, not when it arrives. ISO-8601 (UTC when no zone is given), RFC 2822, or epoch seconds or milliseconds; anything else is left out with a note.
    */
-  occurred_at?: string | number
+  occurred_at?: string
   /**
    * The event's value in currency units (e.g. 12.34), sent to Drip as the conversion value in cents (properties.value).
    */

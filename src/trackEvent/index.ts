@@ -1,13 +1,13 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendBatch, sendOne, type RecordKind } from '../drip-api'
+import { sendBatch, sendOne, type DripTarget, type RecordKind } from '../drip-api'
 import { batch_size, email, enable_batching, prospect } from '../fields'
-import { buildEvent } from '../records'
+import { buildEvent } from '../records/event'
 
-const EVENTS: RecordKind = { key: 'events', path: 'events', batchPath: 'events/batches' }
+const EVENTS: RecordKind = { key: 'events', batchPath: 'events/batches' }
 
-const trackEvent = (apiBaseUrl: string): ActionDefinition<Settings, Payload> => ({
+const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
   title: 'Track Event',
   description: 'Send track() events to Drip',
   defaultSubscription: 'type = "track"',
@@ -38,8 +38,12 @@ const trackEvent = (apiBaseUrl: string): ActionDefinition<Settings, Payload> => 
     },
     occurred_at: {
       label: 'Event Time',
-      description: 'When the event happened; Drip records it at this time (ISO-8601), not when it arrives.',
-      type: 'datetime',
+      description:
+        'When the event happened; Drip records it at this time, not when it arrives. ISO-8601 (UTC when no zone is ' +
+        'given), RFC 2822, or epoch seconds or milliseconds; anything else is left out with a note.',
+      // A string, not a datetime: the runtime checks datetimes differently in onEvent and onBatch (an empty one passes
+      // one and fails the other), and lets impossible dates through; the destination's own date rule decides instead.
+      type: 'string',
       required: false,
       default: { '@path': '$.timestamp' }
     },
@@ -55,9 +59,8 @@ const trackEvent = (apiBaseUrl: string): ActionDefinition<Settings, Payload> => 
     batch_size,
     enable_batching
   },
-  perform: (request, { settings, payload }) => sendOne(request, apiBaseUrl, settings, EVENTS, payload, buildEvent),
-  performBatch: (request, { settings, payload }) =>
-    sendBatch(request, apiBaseUrl, settings, EVENTS, payload, buildEvent)
+  perform: (request, { settings, payload }) => sendOne(request, target, settings, EVENTS, payload, buildEvent),
+  performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, EVENTS, payload, buildEvent)
 })
 
 export default trackEvent

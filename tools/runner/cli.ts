@@ -6,7 +6,7 @@ import type { JSONObject } from '@segment/actions-core'
 import { parseFql } from '@segment/destination-subscriptions'
 import definition, { createDefinition } from '../../src'
 import type { Settings } from '../../src/generated-types'
-import { apiToken } from '../../src/drip-api'
+import { redactor } from '../../src/drip-api'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
 import { presetSubscriptions, type DripSubscription } from '../subscriptions'
 import { PACKAGE_ROOT } from '../reference'
@@ -106,8 +106,7 @@ export async function main(io: CliIO): Promise<number> {
   const target = simulator ? `Drip simulator at ${simulator.url}` : 'Drip API (live)'
   const mode = values.batch ? 'onBatch' : 'onEvent'
   const results: EventResult[] = []
-  const secrets = [settings.apiKey, apiToken(settings.apiKey)]
-  const safe = (text: string) => secrets.reduce((t, secret) => (secret ? t.split(secret).join('[redacted]') : t), text)
+  const safe = redactor(settings.apiKey)
 
   if (!values.json && !values.quiet)
     write(`Replaying ${source === SAMPLE ? 'the sample events' : source} via ${mode} → ${target}\n`)

@@ -41,6 +41,8 @@ export interface Fault {
   delayMs?: number
   /** Drop the connection instead of answering. */
   reset?: boolean
+  /** Send the headers and the first half of the body, then drop the connection (`reset`) or send nothing more (`stall`). */
+  cut?: 'reset' | 'stall'
 }
 
 export interface ReceivedRequest {
@@ -158,7 +160,9 @@ export class DripSimulator {
         req.socket.destroy()
         return
       }
-      this.send(req, res, url.pathname, { status: fault.status ?? 500, body: fault.body, headers: fault.headers }, text)
+      const reply = { status: fault.status ?? 500, body: fault.body, headers: fault.headers }
+      if (fault.cut) this.sendPart(req, res, url.pathname, reply, text, fault.cut)
+      else this.send(req, res, url.pathname, reply, text)
       return
     }
     let reply: Reply
@@ -304,6 +308,30 @@ export class DripSimulator {
   }
 
   private send(req: IncomingMessage, res: ServerResponse, path: string, reply: Reply, text = ''): void {
+    const { headers, payload } = this.record(req, path, reply, text)
+    res.writeHead(reply.status, headers)
+    res.end(payload)
+  }
+
+  /** Half an answer: the headers (announcing the whole length) and half the body, then a reset or silence. */
+  private sendPart(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    reply: Reply,
+    text: string,
+    cut: 'reset' | 'stall'
+  ) {
+    const { headers, payload } = this.record(req, path, reply, text)
+    const bytes = Buffer.from(payload)
+    res.writeHead(reply.status, { ...headers, 'Content-Length': String(bytes.length) })
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => {
+      if (cut === 'reset') req.socket.destroy()
+    })
+  }
+
+  /** Counts and keeps the exchange; the answer's headers and body text. */
+  private record(req: IncomingMessage, path: string, reply: Reply, text: string) {
     this.requestCount++
     this.received.push({ method: req.method ?? 'GET', path, status: reply.status, text })
     const keep = this.options.keepRequests ?? 100
@@ -319,8 +347,7 @@ export class DripSimulator {
         headers['Content-Type'] ??= 'application/json; charset=utf-8'
       }
     }
-    res.writeHead(reply.status, headers)
-    res.end(payload)
+    return { headers, payload }
   }
 }
 

@@ -1,0 +1,49 @@
+import type { JSONLikeObject } from '@segment/actions-core'
+import type { Payload as TrackEventPayload } from '../trackEvent/generated-types'
+import { DRIP_MAX_CONVERSION_VALUE } from '../constants'
+import { cents, emailProblem, isoDate, withNotes, type Built } from './values'
+
+// A Segment track (mapped by the Track Event action's fields) → the event Drip's POST /v2/:account_id/events and
+// /events/batches take.
+
+export interface DripEvent {
+  [key: string]: string | boolean | JSONLikeObject | undefined
+  email: string
+  action: string
+}
+
+export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
+  const action = payload.action?.trim()
+  if (!action) return { error: 'Action: the event name is empty; Drip needs an action name for every event.' }
+  const problem = emailProblem(payload.email, 'Email Address')
+  if (problem) return { error: problem }
+  const notes: string[] = []
+  let properties = payload.properties as JSONLikeObject | undefined
+  if (properties && 'value' in properties && !isConversionValue(properties.value)) {
+    // Drip reads properties.value as the conversion value: anything but integer cents would refuse the event.
+    properties = { ...properties }
+    delete properties.value
+    notes.push('Properties: "value" left out: Drip reads it as the conversion value, in whole cents.')
+  }
+  if (payload.value !== undefined && payload.value !== null) {
+    const value = cents(payload.value)
+    if (value === undefined || Math.abs(value) >= DRIP_MAX_CONVERSION_VALUE) {
+      return {
+        error: `Conversion Value: ${payload.value} is beyond what Drip stores (below 21,474,836.47 in currency units).`
+      }
+    }
+    properties = { ...(properties ?? {}), value }
+  }
+  // Built field by field rather than filtered: this runs for every track event, and the runtime's own work per
+  // event is small (see the README's Performance section).
+  const event: DripEvent = { email: payload.email, action }
+  if (properties !== undefined) event.properties = properties
+  const occurredAt = isoDate(payload.occurred_at, 'Event Time', notes)
+  if (occurredAt !== undefined) event.occurred_at = occurredAt
+  if (payload.prospect !== undefined) event.prospect = payload.prospect
+  return withNotes(event, notes)
+}
+
+function isConversionValue(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < DRIP_MAX_CONVERSION_VALUE
+}

@@ -1,0 +1,143 @@
+import type { Payload as IdentifyPayload } from '../identify/generated-types'
+import {
+  cents,
+  dripInteger,
+  emailProblem,
+  ipAddress,
+  isoDate,
+  optionalEmail,
+  smsNumber,
+  tagList,
+  text,
+  withNotes,
+  withoutUndefined,
+  type Built
+} from './values'
+
+// A Segment identify (mapped by the Identify action's fields) → the person Drip's POST /v2/:account_id/subscribers
+// and /subscribers/batches take.
+
+type Value = string | number | boolean | string[] | Record<string, string> | undefined
+
+export interface DripSubscriber {
+  [key: string]: Value
+  email: string
+}
+
+/**
+ * `standardTraits`: the trait keys a standard Drip field already takes (see `traitKeysReadBy`), which are not repeated
+ * as custom fields.
+ */
+export function buildSubscriber(payload: IdentifyPayload, standardTraits: ReadonlySet<string>): Built<DripSubscriber> {
+  const problem = emailProblem(payload.email, 'Email Address')
+  if (problem) return { error: problem }
+  const notes: string[] = []
+  const [firstFromName, lastFromName] = splitName(payload.name)
+  const address = payload.address ?? {}
+  const subscriber: DripSubscriber = {
+    email: payload.email,
+    new_email: optionalEmail(payload.new_email, 'New Email', notes),
+    user_id: text(payload.user_id),
+    first_name: text(payload.first_name) ?? firstFromName,
+    last_name: text(payload.last_name) ?? lastFromName,
+    address1: text(address.street),
+    city: text(address.city),
+    state: text(address.state),
+    zip: text(address.postal_code),
+    country: text(address.country),
+    phone: text(payload.phone),
+    sms_number: smsNumber(payload.sms_number, notes),
+    sms_consent: payload.sms_consent,
+    time_zone: text(payload.timezone),
+    ip_address: ipAddress(payload.ip, notes),
+    lifetime_value: dripInteger(cents(payload.lifetime_value), 'Lifetime Value (in cents)', notes),
+    prospect: payload.prospect,
+    base_lead_score: dripInteger(payload.base_lead_score, 'Base Lead Score', notes),
+    eu_consent: euConsent(payload.eu_consent, notes),
+    eu_consent_message: text(payload.eu_consent_message),
+    initial_status: payload.initial_status,
+    status: payload.status,
+    status_updated_at: isoDate(payload.status_updated_at, 'Status Updated At', notes),
+    tags: tagList(payload.tags),
+    remove_tags: tagList(payload.remove_tags),
+    // Mapped custom fields come last, so they win over other traits of the same name.
+    custom_fields: customFields([otherTraits(payload.traits, standardTraits), payload.custom_fields], notes)
+  }
+  // A consent message means nothing without the consent it belongs to.
+  if (subscriber.eu_consent === undefined) subscriber.eu_consent_message = undefined
+  return withNotes(withoutUndefined(subscriber), notes)
+}
+
+/**
+ * Custom field keys as Drip asks for them, lowercase words joined by underscores: `planName`, `Plan Name` and
+ * `plan-name` all become `plan_name`. Keys starting `drip_` are Drip's own, so ours get a `segment_` prefix.
+ */
+export function customFieldKey(key: string): string {
+  let dripKey = customFieldKeys.get(key)
+  if (dripKey === undefined) {
+    const snake = key
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+    dripKey = snake.startsWith('drip_') ? `segment_${snake}` : snake
+    // The same few trait names come by on every event: remember them (a bounded number, so memory stays flat).
+    if (customFieldKeys.size < 10_000) customFieldKeys.set(key, dripKey)
+  }
+  return dripKey
+}
+const customFieldKeys = new Map<string, string>()
+
+/**
+ * Drip stores custom field values as strings: objects and arrays become JSON, nulls are dropped. The sources are
+ * applied in order, so a later one wins for the same Drip key.
+ */
+export function customFields(
+  sources: Array<Record<string, unknown> | undefined>,
+  notes: string[] = []
+): Record<string, string> | undefined {
+  const result: Record<string, string> = {}
+  let empty = true
+  for (const fields of sources) {
+    if (!fields) continue
+    for (const key in fields) {
+      const value = fields[key]
+      if (value === null || value === undefined) continue
+      const dripKey = customFieldKey(key)
+      if (!dripKey) {
+        notes.push(`Custom fields: "${key}" left out: no letters or digits to make a Drip field name of.`)
+        continue
+      }
+      result[dripKey] = typeof value === 'object' ? JSON.stringify(value) : String(value)
+      empty = false
+    }
+  }
+  return empty ? undefined : result
+}
+
+/** The traits no standard field takes (Engage audiences and computed traits among them). */
+function otherTraits(
+  traits: Record<string, unknown> | undefined,
+  standardTraits: ReadonlySet<string>
+): Record<string, unknown> | undefined {
+  if (!traits) return undefined
+  const other: Record<string, unknown> = {}
+  for (const key in traits) if (!standardTraits.has(key)) other[key] = traits[key]
+  return other
+}
+
+function euConsent(value: string | undefined, notes: string[]): string | undefined {
+  const consent = value?.trim().toLowerCase()
+  if (!consent) return undefined
+  if (consent === 'granted' || consent === 'denied') return consent
+  notes.push('EU Consent left out: Drip takes "granted" or "denied".')
+  return undefined
+}
+
+/** `Ada King Lovelace` → first name `Ada`, last name `King Lovelace`. */
+function splitName(name: string | undefined): [string | undefined, string | undefined] {
+  const parts = name?.trim().split(/\s+/).filter(Boolean) ?? []
+  if (parts.length === 0) return [undefined, undefined]
+  return [parts[0], parts.length > 1 ? parts.slice(1).join(' ') : undefined]
+}

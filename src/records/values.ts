@@ -1,0 +1,191 @@
+import { isIP } from 'net'
+import { DRIP_MAX_INTEGER, EMAIL_MAX_LENGTH } from '../constants'
+
+// The value rules every record kind shares: dates, money, emails, tags, numbers. A value Drip cannot take is left out
+// with a note, unless the record would be meaningless without it; then the payload gets an error naming the field.
+
+/** A Segment payload turned into the record Drip takes, with notes on values left out; or why it cannot be sent. */
+export type Built<T> = { record: T; notes?: string[] } | { error: string }
+
+export function withNotes<T>(record: T, notes: string[]): Built<T> {
+  return notes.length > 0 ? { record, notes } : { record }
+}
+
+/** The record without its undefined fields, as a fresh object (deleting keys slows V8's objects down). */
+export function withoutUndefined<T extends object>(record: T): T {
+  const result = {} as T
+  for (const key in record) if (record[key] !== undefined) result[key] = record[key]
+  return result
+}
+
+/** A trimmed, non-empty string, or undefined. */
+export function text(value: string | number | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined
+  const trimmed = String(value).trim()
+  return trimmed || undefined
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Emails
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Why Drip would refuse this email as a person's identity, or undefined when it is fine. */
+export function emailProblem(email: string, label: string): string | undefined {
+  if (email.length > EMAIL_MAX_LENGTH) {
+    return `${label}: ${email.length} characters, longer than an email address can be (${EMAIL_MAX_LENGTH}, RFC 5321); Drip refuses it.`
+  }
+  return undefined
+}
+
+/** An optional email (New Email): a plausible address, else left out with a note. */
+export function optionalEmail(value: string | undefined, label: string, notes: string[]): string | undefined {
+  const email = value?.trim()
+  if (!email) return undefined
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && !emailProblem(email, label)) return email
+  notes.push(`${label} left out: not a valid email address.`)
+  return undefined
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Numbers and money
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Currency units → integer cents (12.34 → 1234); undefined when not a finite number. */
+export function cents(amount: number | undefined): number | undefined {
+  if (amount === undefined || amount === null || !Number.isFinite(Number(amount))) return undefined
+  return Math.round(Number(amount) * 100)
+}
+
+/** An integer Drip can store (it keeps 32-bit integers; one beyond makes it refuse the whole batch), else a note. */
+export function dripInteger(value: number | undefined, label: string, notes: string[]): number | undefined {
+  if (value === undefined || value === null) return undefined
+  if (Number.isInteger(value) && Math.abs(value) <= DRIP_MAX_INTEGER) return value
+  notes.push(`${label} left out: ${value} is beyond the integers Drip stores (up to ${DRIP_MAX_INTEGER}).`)
+  return undefined
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tags, IP addresses, SMS numbers
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Comma-delimited strings, or arrays of them → trimmed, non-empty, de-duplicated tags. */
+export function tagList(tags: string | string[] | undefined): string[] | undefined {
+  if (tags === undefined || tags === null) return undefined
+  const list = (Array.isArray(tags) ? tags : [tags])
+    .flatMap((tag) => String(tag).split(','))
+    .map((tag) => tag.trim())
+    .filter((tag) => tag.length > 0)
+  const unique = [...new Set(list)]
+  return unique.length > 0 ? unique : undefined
+}
+
+/** IPv4 or IPv6; anything else is left out rather than failing the person. */
+export function ipAddress(ip: string | undefined, notes: string[] = []): string | undefined {
+  const value = ip?.trim()
+  if (!value) return undefined
+  if (isIP(value)) return value
+  notes.push('IP Address left out: not an IPv4 or IPv6 address.')
+  return undefined
+}
+
+/**
+ * Drip's SMS channel takes E.164 US numbers (+1 and ten digits). Spaces, dashes, dots and brackets are dropped and a
+ * leading 00 becomes +; a number that is still not one Drip takes (no country code, another country) is left out.
+ */
+export function smsNumber(value: string | undefined, notes: string[] = []): string | undefined {
+  const raw = value?.trim()
+  if (!raw) return undefined
+  const number = raw.replace(/[\s\-.()]/g, '').replace(/^00/, '+')
+  if (/^\+1\d{10}$/.test(number)) return number
+  notes.push('SMS Number left out: Drip takes US numbers in E.164 form with the country code, e.g. +16125551212.')
+  return undefined
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dates
+// ---------------------------------------------------------------------------------------------------------------
+
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
+const RFC_2822 =
+  /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC|Z|[+-]\d{4})$/i
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+/** ISO and RFC 2822 times are taken from 1900 to 2099; epoch numbers only from 2000, where seconds and milliseconds cannot be confused. */
+const EARLIEST_DATE = Date.UTC(1900, 0, 1)
+const EARLIEST_EPOCH = Date.UTC(2000, 0, 1)
+const LATEST = Date.UTC(2100, 0, 1)
+
+/**
+ * A date field's value as the ISO-8601 UTC instant Drip gets, or undefined (empty, or left out with a note naming the
+ * field). Taken: ISO-8601 (a time without a zone is UTC), RFC 2822, and epoch seconds or milliseconds (as numbers or
+ * digit strings, told apart by size). Never rolled over into another date: 30 February is refused, not 2 March.
+ */
+export function isoDate(value: string | number | undefined, label: string, notes: string[]): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'string') {
+    const trimmed = value.trim()
+    if (!trimmed) return undefined
+    // Most of Segment's timestamps already are what Drip gets: kept as they are when they name a real instant.
+    if (CANONICAL_UTC.test(trimmed) && realDateTime(trimmed)) return trimmed
+  }
+  const ms = instant(value)
+  if (ms !== undefined) return new Date(ms).toISOString()
+  notes.push(
+    `${label} left out: ${JSON.stringify(String(value).slice(0, 40))} is not a real date and time between 1900 and ` +
+      '2099 (ISO-8601, RFC 2822, or epoch seconds or milliseconds after 2000).'
+  )
+  return undefined
+}
+
+/** Milliseconds since the epoch for a value isoDate takes, else undefined. */
+function instant(value: string | number): number | undefined {
+  const digits = typeof value === 'number' ? value : /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined
+  if (digits !== undefined) {
+    if (!Number.isFinite(digits)) return undefined
+    // Seconds until 5138, milliseconds after 1973: within the window taken, the two cannot be confused.
+    const ms = Math.abs(digits) < 1e11 ? digits * 1000 : digits
+    return ms >= EARLIEST_EPOCH && ms < LATEST ? Math.round(ms) : undefined
+  }
+  const text = String(value).trim()
+  const iso = ISO_8601.exec(text)
+  if (iso) {
+    const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '0', zone] = iso
+    return fromParts(+y, +mo, +d, +h, +mi, +s, Number(`0.${fraction}`) * 1000, zone)
+  }
+  const rfc = RFC_2822.exec(text)
+  if (rfc) {
+    const [, d, monthName, y, h, mi, s = '0', zone] = rfc
+    const month = MONTHS.indexOf(monthName.toLowerCase()) + 1
+    return month > 0 ? fromParts(+y, month, +d, +h, +mi, +s, 0, zone) : undefined
+  }
+  return undefined
+}
+
+function fromParts(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, zone?: string) {
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 59) return undefined
+  const offset = zoneOffsetMinutes(zone)
+  if (offset === undefined) return undefined
+  const time = Date.UTC(y, mo - 1, d, h, mi, s, Math.round(ms)) - offset * 60_000
+  return time >= EARLIEST_DATE && time < LATEST ? time : undefined
+}
+
+function zoneOffsetMinutes(zone: string | undefined): number | undefined {
+  if (!zone || /^(z|gmt|utc)$/i.test(zone)) return 0
+  const match = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone)
+  if (!match) return undefined
+  const hours = Number(match[2])
+  const minutes = Number(match[3] ?? 0)
+  if (hours > 14 || minutes > 59) return undefined
+  return (match[1] === '-' ? -1 : 1) * (hours * 60 + minutes)
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
+/** A canonical `YYYY-MM-DDTHH:mm:ss.sssZ` whose parts are real (not 30 February, not hour 24). */
+function realDateTime(value: string): boolean {
+  const part = (from: number, to: number) => Number(value.slice(from, to))
+  return fromParts(part(0, 4), part(5, 7), part(8, 10), part(11, 13), part(14, 16), part(17, 19), 0) !== undefined
+}
