@@ -1,5 +1,5 @@
 import { spawn } from 'child_process'
-import { mkdtempSync, writeFileSync } from 'fs'
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
 import { DEMO_API_TOKEN } from '../tools/simulator'
@@ -7,13 +7,24 @@ import { DEMO_API_TOKEN } from '../tools/simulator'
 // The runner as a person runs it: its command (`npm start` and `npx actions-drip` run the same file compiled), from the
 // sources so the suite needs no build. .ci/run runs the compiled command from an installed package.
 const BIN = path.join(__dirname, '..', 'tools', 'runner', 'bin.ts')
+const ROOT = path.join(__dirname, '..')
 
-function cli(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', BIN, ...args], {
-      cwd: path.join(__dirname, '..'),
-      env: { PATH: process.env.PATH, ...env }
-    })
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', BIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env }
+  })
+}
+
+function cli(args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = {}) {
+  return new Promise<Run>((resolve) => {
+    const child = start(args, env)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))
@@ -23,6 +34,19 @@ function cli(args: string[], input?: string, env: NodeJS.ProcessEnv = {}) {
   })
 }
 
+/** The NDJSON `--json` prints, by kind. */
+function ndjson(stdout: string) {
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line))
+  const of = (kind: string) => lines.filter((l) => l.kind === kind)
+  return { results: of('result'), summary: of('summary')[0], drip: of('drip')[0], people: of('person'), lines }
+}
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'actions-drip-cli-'))
+const identify = (i: number) => JSON.stringify({ type: 'identify', traits: { email: `p${i}@example.com` } })
+
 it('replays the bundled sample into the simulator and exits 0', async () => {
   const { code, stdout } = await cli([])
   expect(code).toBe(0)
@@ -30,7 +54,7 @@ it('replays the bundled sample into the simulator and exits 0', async () => {
   expect(stdout).toMatch(/#1 identify .*→ identify .*POST \/v2\/9999999\/subscribers +200 +delivered/)
   expect(stdout).toMatch(/REJECTED: The root value is missing the required field 'email'\./)
   expect(stdout).toMatch(/events read +11/)
-  expect(stdout).toMatch(/What Drip now holds: \d+ people, \d+ events/)
+  expect(stdout).toMatch(/What Drip now holds: 3 people, 3 events/)
   expect(stdout).toContain('ada@example.com')
   expect(stdout).not.toContain(DEMO_API_TOKEN)
 })
@@ -38,20 +62,23 @@ it('replays the bundled sample into the simulator and exits 0', async () => {
 it('replays page, group and alias calls with the documented mappings', async () => {
   const { code, stdout } = await cli(['--mapping', 'examples/subscriptions.json', '--json'])
   expect(code).toBe(0)
-  const report = JSON.parse(stdout)
-  const byLine = Object.fromEntries(
-    report.results.map((r: { line: number; outcome: string; action?: string }) => [r.line, [r.action, r.outcome]])
+  const report = ndjson(stdout)
+  const byPosition = Object.fromEntries(
+    report.results.map((r: { position: number; outcome: string; action?: string }) => [
+      r.position,
+      [r.action, r.outcome]
+    ])
   )
-  expect([byLine[8], byLine[9], byLine[10]]).toEqual([
+  expect([byPosition[8], byPosition[9], byPosition[10]]).toEqual([
     ['trackEvent', 'delivered'],
     ['identify', 'delivered'],
     ['identify', 'delivered']
   ])
-  expect(report.drip.events.map((e: { action: string }) => e.action)).toContain('Viewed Pricing Page')
-  expect(JSON.stringify(report)).not.toContain(DEMO_API_TOKEN)
+  expect(report.lines.filter((l) => l.kind === 'event').map((e) => e.action)).toContain('Viewed Pricing Page')
+  expect(stdout).not.toContain(DEMO_API_TOKEN)
 })
 
-it('reads NDJSON from stdin, reports a bad line by number and processes the rest', async () => {
+it('--json streams NDJSON: a line per result, the summary, then what Drip holds', async () => {
   const input = [
     '{"type":"identify","traits":{"email":"x@example.com"}}',
     'this is not json',
@@ -59,14 +86,16 @@ it('reads NDJSON from stdin, reports a bad line by number and processes the rest
   ].join('\n')
   const { code, stdout } = await cli(['-', '--json'], input)
   expect(code).toBe(0)
-  const report = JSON.parse(stdout)
-  expect(report.results.map((r: { line: number; outcome: string }) => [r.line, r.outcome])).toEqual([
+  const report = ndjson(stdout)
+  expect(report.lines.map((l) => l.kind)).toEqual(['result', 'result', 'result', 'summary', 'drip', 'person', 'event'])
+  expect(report.results.map((r) => [r.position, r.outcome])).toEqual([
     [1, 'delivered'],
     [2, 'unparsable'],
     [3, 'delivered']
   ])
-  expect(report.summary).toMatchObject({ eventsRead: 2, unparsable: 1, delivered: 2, requests: 2 })
-  expect(report.drip.people.map((p: { email: string }) => p.email)).toEqual(['x@example.com'])
+  expect(report.summary).toMatchObject({ target: 'simulator', mode: 'onEvent', eventsRead: 2, unparsable: 1 })
+  expect(report.drip).toEqual({ kind: 'drip', account: '9999999', people: 1, events: 1 })
+  expect(report.people.map((p) => p.email)).toEqual(['x@example.com'])
 })
 
 it('fails the run with --strict when an event was rejected', async () => {
@@ -75,43 +104,147 @@ it('fails the run with --strict when an event was rejected', async () => {
 })
 
 it("exits 1 when Drip refuses events: the 51st batch request of the hour meets Drip's rate limit", async () => {
-  const input = Array.from({ length: 51 }, (_, i) =>
-    JSON.stringify({ type: 'identify', traits: { email: `p${i}@example.com` } })
-  )
+  const input = Array.from({ length: 51 }, (_, i) => identify(i))
   const { code, stdout } = await cli(['-', '--batch', '--batch-size', '1', '--quiet'], input.join('\n'))
   expect(code).toBe(1)
   expect(stdout).toMatch(/#51 identify .* 429 +FAILED: Drip's hourly rate limit for this account was reached/)
   expect(stdout).toMatch(/delivered to Drip +50/)
   expect(stdout).toMatch(/failed at Drip +1/)
+  // --quiet: failures and the summary, no tables of what Drip holds.
+  expect(stdout).not.toMatch(/What Drip now holds/)
 })
 
-it('answers an unknown flag with usage and exit code 2', async () => {
-  const { code, stderr } = await cli(['--frobnicate'])
-  expect(code).toBe(2)
-  expect(stderr).toMatch(/Unknown option '--frobnicate'/)
-  expect(stderr).toMatch(/actions-drip --help/)
+it('shows the values it left out, on the event line and in the summary', async () => {
+  const event = { type: 'identify', traits: { email: 'n@example.com', sms_number: '612 555 1212' } }
+  const { stdout } = await cli(['-'], JSON.stringify(event))
+  const note = 'SMS Number left out: Drip takes US numbers in E.164 form with the country code, e.g. +16125551212.'
+  expect(stdout).toContain(`200  delivered (${note})`)
+  expect(stdout).toContain(`values left out of delivered events:\n         1 × ${note}`)
+  expect(stdout).toContain('What Drip now holds: 1 person, 0 events')
 })
 
-it('answers a mapping file with bad FQL with a usage error naming the entry', async () => {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'mapping-')), 'subscriptions.json')
-  writeFileSync(
-    file,
-    JSON.stringify([{ preset: 'Identify' }, { partnerAction: 'identify', subscribe: 'bogus', mapping: {} }])
+it('leaves the same people in Drip with --batch as without (each person in input order)', async () => {
+  const dir = tmp()
+  const [single, batched] = [path.join(dir, 'single.json'), path.join(dir, 'batched.json')]
+  await cli(['--state-out', single])
+  await cli(['--batch', '--state-out', batched])
+  const people = (file: string) =>
+    JSON.parse(readFileSync(file, 'utf8')).accounts[0].people.map(
+      ({ email, status, tags }: { email: string; status: string; tags: string[] }) => ({ email, status, tags })
+    )
+  expect(people(batched)).toEqual(people(single))
+  expect(people(single).find((p: { email: string }) => p.email === 'ada@example.com').status).toBe('unsubscribed')
+})
+
+describe('usage errors: exit 2, a message naming what is wrong, nothing sent', () => {
+  const mappingFile = (subscribe: string) => {
+    const file = path.join(tmp(), 'subscriptions.json')
+    writeFileSync(file, JSON.stringify([{ preset: 'Identify' }, { partnerAction: 'identify', subscribe, mapping: {} }]))
+    return file
+  }
+
+  it.each([
+    ['bogus', 'not valid FQL'],
+    ['type = ', 'it ends with an operator'],
+    ['type == "track"', '"=" is not an event type (track, identify, page, screen, group, alias); write type = "track"'],
+    ['type = "track" and', 'it ends with an operator']
+  ])('a mapping whose trigger is %p', async (subscribe, why) => {
+    const file = mappingFile(subscribe)
+    const { code, stderr } = await cli(['--mapping', file])
+    expect(code).toBe(2)
+    expect(stderr).toBe(
+      `actions-drip: --mapping ${file}: entry 2: "${subscribe}" is not a valid trigger: ${why}\n` +
+        'Run actions-drip --help for usage.\n'
+    )
+  })
+
+  it.each([
+    [['--frobnicate'], {}, /^actions-drip: Unknown option '--frobnicate'/],
+    [['--batch-size', '5'], {}, /^actions-drip: --batch-size goes with --batch\n/],
+    [['--live'], { DRIP_ACCOUNT_ID: '1234567' }, /^actions-drip: --live needs DRIP_API_KEY in the environment;/],
+    [
+      ['--live'],
+      { DRIP_ACCOUNT_ID: 'abc', DRIP_API_KEY: 'k' },
+      /^actions-drip: --live: DRIP_ACCOUNT_ID must be your numeric Drip account id/
+    ],
+    [['examples'], {}, /^actions-drip: examples is a directory; give a file of Segment events\n/],
+    [
+      ['--state-out', '/nonexistent-dir/state.json'],
+      {},
+      /^actions-drip: --state-out .*: \/nonexistent-dir does not exist/
+    ]
+  ])('%p', async (args, env, message) => {
+    const { code, stdout, stderr } = await cli(args as string[], undefined, env as NodeJS.ProcessEnv)
+    expect(code).toBe(2)
+    expect(stderr).toMatch(message)
+    expect(stdout).toBe('')
+  })
+
+  it('--state-out to a file it cannot write (checked before the run)', async () => {
+    const dir = tmp()
+    chmodSync(dir, 0o500)
+    const { code, stderr } = await cli(['--state-out', path.join(dir, 'state.json')])
+    chmodSync(dir, 0o700)
+    // root may write anywhere: then the run goes on and writes it.
+    if (process.getuid?.() === 0) expect(code).toBe(0)
+    else expect([code, stderr]).toEqual([2, expect.stringMatching(/is not writable/)])
+  })
+})
+
+it('shows binary input as a short escaped excerpt, never raw', async () => {
+  const { code, stdout } = await cli(['-', '--quiet'], Buffer.from([0, 1, 2, 0x1b, 0x5b, 0x32, 0x4a, 10]))
+  expect(code).toBe(0)
+  expect(stdout).toMatch(/#1 .* UNPARSABLE: not valid JSON \(.*\): starts "\\u0000\\u0001\\u0002\\u001b\[2J"/)
+  expect([...stdout].some((c) => c.charCodeAt(0) < 0x09 || c.charCodeAt(0) === 0x1b)).toBe(false)
+})
+
+it('piped into a reader that goes away (| head), ends quietly', async () => {
+  const input = Array.from({ length: 2000 }, (_, i) => identify(i)).join('\n')
+  const child = start(['-', '--unlimited'])
+  let stderr = ''
+  child.stderr.on('data', (d) => (stderr += d))
+  child.stdout.once('data', () => child.stdout.destroy())
+  child.stdin.end(input)
+  const code = await new Promise((resolve) => child.on('close', resolve))
+  expect(stderr).toBe('')
+  expect(code).toBe(0)
+})
+
+it.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143]
+] as const)('on %s: stops reading, reports what was sent, prints the summary, exits %d', async (signal, exitCode) => {
+  const child = start(['-', '--batch', '--batch-size', '50', '--unlimited'])
+  let stdout = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stdin.on('error', () => undefined)
+  // Events keep coming until the signal; some wait in a batch when it arrives.
+  let i = 0
+  const feed = setInterval(
+    () => child.stdin.write(`${Array.from({ length: 30 }, () => identify(i++)).join('\n')}\n`),
+    20
   )
-  const { code, stderr } = await cli(['--mapping', file])
-  expect(code).toBe(2)
-  expect(stderr).toBe(`actions-drip: --mapping ${file}: entry 2: "bogus" is not valid FQL\n`)
+  await new Promise<void>((resolve) => {
+    const check = () => (/ delivered/.test(stdout) ? resolve() : setTimeout(check, 20))
+    check()
+  })
+  child.kill(signal)
+  const code = await new Promise((resolve) => child.on('close', resolve))
+  clearInterval(feed)
+  expect(code).toBe(exitCode)
+  expect(stdout).toMatch(new RegExp(`Summary \\(onBatch, .*\\): INTERRUPTED by ${signal}`))
+  const read = Number(/events read +(\d+)/.exec(stdout)?.[1])
+  const delivered = Number(/delivered to Drip +(\d+)/.exec(stdout)?.[1])
+  expect(read).toBeGreaterThan(50)
+  // Everything read was sent, the partial batch included, and each event has its line.
+  expect(delivered).toBe(read)
+  expect(stdout.match(/ delivered$/gm)).toHaveLength(read)
+  expect(stdout).toContain('the rest of the input was not read')
 })
 
 it('documents itself with --help', async () => {
   const { code, stdout } = await cli(['--help'])
   expect(code).toBe(0)
-  for (const flag of ['--batch', '--mapping', '--live', '--json', '--strict', 'Exit codes'])
+  for (const flag of ['--batch', '--mapping', '--live', '--json', '--strict', 'Exit codes', 'SIGINT'])
     expect(stdout).toContain(flag)
-})
-
-it('refuses --live without credentials, naming what is missing, and sends nothing', async () => {
-  const { code, stderr } = await cli(['--live'], undefined, { DRIP_ACCOUNT_ID: '1234567' })
-  expect(code).toBe(2)
-  expect(stderr).toBe('actions-drip: --live needs DRIP_API_KEY in the environment; nothing was sent.\n')
 })

@@ -1,7 +1,8 @@
 import nock from 'nock'
 import path from 'path'
 import type { JSONObject } from '@segment/actions-core'
-import { readMapping } from '../tools/runner/cli'
+import definition from '../src'
+import { readMapping } from '../tools/subscriptions'
 import {
   ACCOUNT_ID,
   API_TOKEN,
@@ -282,7 +283,7 @@ describe('page, group and alias through the documented mappings (examples/subscr
   const documented = () =>
     ({
       ...settings,
-      subscriptions: readMapping(path.join(__dirname, '..', 'examples', 'subscriptions.json'))
+      subscriptions: readMapping(definition, path.join(__dirname, '..', 'examples', 'subscriptions.json'))
     }) as unknown as JSONObject
 
   it('records a page view as a Drip event named after the page', async () => {
@@ -325,6 +326,8 @@ describe('page, group and alias through the documented mappings (examples/subscr
         {
           email: 'ada@example.com',
           initial_status: 'unsubscribed',
+          // The mapping lists what it changes; the defaults it keeps (user id, IP, time zone) still apply.
+          user_id: 'u-1',
           custom_fields: {
             company_id: 'g-42',
             company_name: 'Analytical Engines',

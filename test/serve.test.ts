@@ -1,5 +1,6 @@
 import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
-import { serve, type RunningServer } from '../tools/serve'
+import { MAX_BODY_BYTES, portFrom, serve, type RunningServer } from '../tools/serve'
+import { request as httpRequest } from 'http'
 import { useSimulator } from './simulated'
 
 const drip = useSimulator()
@@ -40,13 +41,17 @@ it('POST /<action> runs the action with the default mapping and answers with the
   })
   expect(status).toBe(200)
   expect(body).toHaveLength(1)
+  // The shapes of action-destinations' local server: the request body as sent, the answer's statusCode.
   expect(body[0].request).toMatchObject({
     method: 'POST',
     url: `${drip.sim.url}/v2/${DEMO_ACCOUNT_ID}/subscribers`,
-    headers: { authorization: 'Basic [redacted]' },
-    body: { subscribers: [{ email: 'srv@example.com', initial_status: 'unsubscribed', tags: ['a', 'b'] }] }
+    headers: { authorization: '<redacted>' },
+    body: JSON.stringify({
+      subscribers: [{ email: 'srv@example.com', initial_status: 'unsubscribed', tags: ['a', 'b'] }]
+    })
   })
-  expect(body[0].response.status).toBe(200)
+  expect(body[0].response).toMatchObject({ statusCode: 200, statusMessage: 'OK' })
+  expect(Object.keys(body[0])).toEqual(['request', 'response'])
   expect(drip.sim.state().accounts[0].people.map((p) => p.email)).toContain('srv@example.com')
 })
 
@@ -65,11 +70,14 @@ it('POST /<action> with an array payload runs the batch path', async () => {
 it('POST /<action> reports an error the way action-destinations does', async () => {
   const { body } = await post('/trackEvent', { payload: { type: 'track', event: 'x', properties: {} }, settings })
   expect(body).toEqual([
-    expect.objectContaining({
+    {
       statusCode: 400,
       message: "The root value is missing the required field 'email'.",
+      stack: expect.arrayContaining([expect.stringMatching(/Error/)]),
+      // As action-destinations' server words it: the path of the error, here the root.
+      fields: { $: "The root value is missing the required field 'email'." },
       requestError: true
-    })
+    }
   ])
 })
 
@@ -85,4 +93,58 @@ it('redacts credentials Drip echoes back, in the exchanges and in the error', as
   for (const secret of [DEMO_API_TOKEN, Buffer.from(`${DEMO_API_TOKEN}:`).toString('base64')]) {
     expect(text).not.toContain(secret)
   }
+})
+
+it('answers the authentication test with one space after "Credentials are invalid:"', async () => {
+  const bad = await post('/authenticate', { ...settings, apiKey: 'wrong-key' })
+  expect(bad.body).toEqual({
+    ok: false,
+    error: expect.stringMatching(/^Credentials are invalid: Drip rejected the API key/),
+    fields: {}
+  })
+})
+
+it('gives each of 200 concurrent requests its own exchanges', async () => {
+  const replies = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      post('/identify', { payload: { type: 'identify', traits: { email: `c${i}@example.com` } }, settings })
+    )
+  )
+  replies.forEach(({ status, body }, i) => {
+    expect(status).toBe(200)
+    expect(body).toHaveLength(1)
+    expect(JSON.parse(body[0].request.body).subscribers[0].email).toBe(`c${i}@example.com`)
+    expect(body[0].response.body.subscribers[0].email).toBe(`c${i}@example.com`)
+  })
+})
+
+it('answers a body over the limit with 413 and keeps serving', async () => {
+  const response = await fetch(`${server.url}/identify`, {
+    method: 'POST',
+    body: Buffer.alloc(MAX_BODY_BYTES + 1, 'a')
+  }).catch((error: Error) => error)
+  // The server may close the connection while the body is still going out; either way it must not die.
+  if (!(response instanceof Error)) {
+    expect(response.status).toBe(413)
+    expect(await response.json()).toEqual({ error: 'the request body is over 10 MB' })
+  }
+  expect((await fetch(`${server.url}/manifest`)).status).toBe(200)
+})
+
+it('survives a client that goes away mid-upload', async () => {
+  await new Promise<void>((resolve) => {
+    const req = httpRequest(`${server.url}/identify`, { method: 'POST', headers: { 'Content-Length': '100000' } })
+    req.on('error', () => resolve())
+    req.write('{"payload":', () => setTimeout(() => req.destroy(), 50))
+    req.on('close', () => resolve())
+  })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  expect((await fetch(`${server.url}/manifest`)).status).toBe(200)
+})
+
+it('takes PORT as a whole number, and says so otherwise', () => {
+  expect(portFrom({})).toBe(3000)
+  expect(portFrom({ PORT: '3917' })).toBe(3917)
+  expect(() => portFrom({ PORT: 'abc' })).toThrow('PORT must be a whole number from 0 to 65535, not "abc"')
+  expect(() => portFrom({ PORT: '70000' })).toThrow('PORT must be a whole number')
 })

@@ -1,42 +1,46 @@
+import { AsyncLocalStorage } from 'async_hooks'
 import { HTTPError } from '@segment/actions-core'
 import type { DestinationDefinition, ModifiedResponse, RequestClient } from '@segment/actions-core'
 import { redactor } from '../src/drip-api'
 
 // Watches the HTTP exchanges a destination makes, tagged with the action that made them, without the destination
-// knowing: the definition is copied with each action's request client wrapped.
+// knowing: the definition is copied with each action's request client wrapped. Each `capture` call collects the
+// exchanges made while its function runs, and only those, however many calls run at once.
 
 export interface Exchange {
   action: string
-  request: { method: string; url: string; headers: Record<string, string>; body?: unknown }
-  response?: { status: number; headers: Record<string, string>; body?: unknown }
+  request: { method: string; url: string; headers: Record<string, string>; body?: unknown; text?: string }
+  response?: { status: number; statusText: string; headers: Record<string, string>; body?: unknown }
   /** Set when no answer came back (timeout, reset). */
   error?: string
 }
 
 export interface Instrumented<S> {
   definition: DestinationDefinition<S>
-  /** The exchanges since the last call, oldest first. */
-  take(): Exchange[]
+  /** Runs `work` and answers with what it returned (or threw) and the exchanges it made, oldest first. */
+  capture<T>(work: () => Promise<T>): Promise<{ value?: T; error?: unknown; exchanges: Exchange[] }>
 }
 
 type DecoratedResponse = ModifiedResponse & { request?: Request }
 
 export function instrument<S>(definition: DestinationDefinition<S>): Instrumented<S> {
-  let exchanges: Exchange[] = []
+  const current = new AsyncLocalStorage<Exchange[]>()
 
   const watch =
     (action: string, request: RequestClient): RequestClient =>
     async (url, options) => {
+      const text = typeof options?.body === 'string' ? options.body : undefined
       const exchange: Exchange = {
         action,
         request: {
           method: (options?.method ?? 'GET').toUpperCase(),
           url,
           headers: {},
-          body: options?.json ?? parseBody(typeof options?.body === 'string' ? options.body : undefined)
+          body: options?.json ?? parseBody(text),
+          text: text ?? (options?.json === undefined ? '' : JSON.stringify(options.json))
         }
       }
-      exchanges.push(exchange)
+      current.getStore()?.push(exchange)
       try {
         const response = (await request(url, options)) as DecoratedResponse
         describe(exchange, response)
@@ -66,10 +70,15 @@ export function instrument<S>(definition: DestinationDefinition<S>): Instrumente
 
   return {
     definition: { ...definition, actions },
-    take() {
-      const taken = exchanges
-      exchanges = []
-      return taken
+    capture(work) {
+      const exchanges: Exchange[] = []
+      return current.run(exchanges, async () => {
+        try {
+          return { value: await work(), exchanges }
+        } catch (error) {
+          return { error, exchanges }
+        }
+      })
     }
   }
 }
@@ -84,6 +93,7 @@ function describe(exchange: Exchange, response: DecoratedResponse): void {
   const redact = token ? redactor(token) : (text: string) => text
   exchange.response = {
     status: response.status,
+    statusText: response.statusText,
     headers: plainHeaders(response.headers),
     body: parseBody(response.content === undefined ? undefined : redact(response.content))
   }
@@ -95,12 +105,10 @@ function plainHeaders(headers: Headers): Record<string, string> {
   return result
 }
 
-/** Request headers fit to show: the credentials replaced. */
+/** Request headers fit to show: the credentials replaced, as action-destinations' local server does. */
 function redactHeaders(headers: Headers): Record<string, string> {
   const result = plainHeaders(headers)
-  for (const key of Object.keys(result)) {
-    if (key.toLowerCase() === 'authorization') result[key] = `${result[key].split(' ')[0]} [redacted]`
-  }
+  for (const key of Object.keys(result)) if (key.toLowerCase() === 'authorization') result[key] = '<redacted>'
   return result
 }
 

@@ -1,16 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
 import { parseArgs } from 'util'
-import { defaultValues, Destination } from '@segment/actions-core'
+import { Destination } from '@segment/actions-core'
 import type { DestinationDefinition, JSONObject } from '@segment/actions-core'
 import definition, { createDefinition } from '../src'
 import type { Settings } from '../src/generated-types'
-import { instrument } from './instrument'
+import { instrument, type Exchange } from './instrument'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from './simulator'
-import { readBody } from './http'
+import { readBody, BodyTooLarge } from './http'
+import { withDefaults } from './subscriptions'
 
-// `npm run serve`: the routes of action-destinations' `./bin/run serve`, so Segment's Actions Tester and curl can drive
-// the destination: GET /manifest, POST /authenticate, POST /<actionSlug>. Replies list the HTTP exchanges made.
+// `npm run serve`: the routes and reply shapes of action-destinations' local server (`./bin/run serve`), so Segment's
+// Actions Tester and curl can drive the destination: GET /manifest, POST /authenticate, POST /<actionSlug>.
 
 const TESTER_ORIGINS = [
   'https://app.segment.com',
@@ -19,6 +20,9 @@ const TESTER_ORIGINS = [
   'https://eu1.app.segment.build',
   'http://localhost:8000'
 ]
+
+/** The largest request body taken: a batch of 1,000 rich events is a few MB. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024
 
 export interface ServeOptions {
   port?: number
@@ -32,6 +36,46 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+/** An exchange as action-destinations' server reports it: the request body as sent (text), the status as statusCode. */
+function reported(exchange: Exchange) {
+  return {
+    request: {
+      url: exchange.request.url,
+      method: exchange.request.method,
+      headers: exchange.request.headers,
+      body: exchange.request.text ?? ''
+    },
+    response: exchange.response
+      ? {
+          statusCode: exchange.response.status,
+          statusMessage: exchange.response.statusText,
+          headers: exchange.response.headers,
+          body: exchange.response.body ?? ''
+        }
+      : { statusCode: 0, statusMessage: exchange.error ?? 'no answer', headers: {}, body: '' }
+  }
+}
+
+/** An error as action-destinations' server reports it, field errors of a payload that fails the schema included. */
+function reportedError(err: unknown) {
+  const error = err as Error & { status?: number; code?: string; errors?: Array<{ path?: string; message: string }> }
+  const invalid = error.name === 'AggregateAjvError' || error.name === 'ValidationError'
+  const fields = Array.isArray(error.errors)
+    ? Object.fromEntries(error.errors.map((e) => [String(e.path ?? '').replace(/^\$\./, ''), e.message]))
+    : undefined
+  return {
+    statusCode: error.status ?? (invalid ? 400 : 500),
+    message: error.message,
+    ...(error.code ? { code: error.code } : {}),
+    stack: String(error.stack ?? '').split('\n'),
+    ...(fields ? { fields } : {}),
+    requestError: true
+  }
+}
+
+/** actions-core words a failed test as "Credentials are invalid: <status> <message>", with a double space when there is no status. */
+const tidy = (message: string) => message.replace(/^(Credentials are invalid:)\s+/, '$1 ')
+
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const def: DestinationDefinition<Settings> = options.apiBaseUrl ? createDefinition(options.apiBaseUrl) : definition
   const watcher = instrument(def)
@@ -44,35 +88,41 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         await destination.testAuthentication(body as unknown as Settings)
         return { ok: true }
       } catch (error) {
-        return { ok: false, error: (error as Error).message }
+        const { fields } = reportedError(error)
+        return { ok: false, error: tidy((error as Error).message), fields: fields ?? {} }
       }
     }
   }
   for (const [slug, action] of Object.entries(destination.actions)) {
     routes[`/${slug}`] = async (body) => {
-      watcher.take()
+      const mapping = withDefaults(def, slug, (body.mapping as JSONObject) ?? {})
+      const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }
+      // Each request's exchanges are its own, however many run at once.
+      const { value, error, exchanges } = await watcher.capture(async () =>
+        Array.isArray(body.payload)
+          ? { multistatus: await action.executeBatch({ ...input, data: body.payload as JSONObject[] }) }
+          : action.execute({ ...input, data: (body.payload ?? {}) as JSONObject })
+      )
       // actions-core's Destination keeps every response it sees; this server reports its own exchanges instead.
       destination.responses.length = 0
-      const mapping = { ...defaultValues(def.actions[slug].fields), ...((body.mapping as JSONObject) ?? {}) }
-      const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }
-      try {
-        if (Array.isArray(body.payload)) {
-          const multistatus = await action.executeBatch({ ...input, data: body.payload as JSONObject[] })
-          return [...watcher.take(), { multistatus }]
-        }
-        await action.execute({ ...input, data: (body.payload ?? {}) as JSONObject })
-        return watcher.take()
-      } catch (err) {
-        const error = err as Error & { status?: number; code?: string }
-        // The runtime reports a payload that fails the fields' schema as a 400, as Destination.onEvent does.
-        const invalid = error.name === 'AggregateAjvError' || error.name === 'ValidationError'
-        const statusCode = error.status ?? (invalid ? 400 : 500)
-        return [...watcher.take(), { statusCode, code: error.code, message: error.message, requestError: true }]
-      }
+      const reply: unknown[] = exchanges.map(reported)
+      if (error) reply.push(reportedError(error))
+      else if (value && 'multistatus' in (value as object)) reply.push(value)
+      return reply
     }
   }
 
-  const server: Server = createServer((req, res) => void handle(req, res))
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      // Nothing a request does may end the server: answer what can still be answered, and go on.
+      log(`500 ${req.method} ${req.url}: ${error.message}`)
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'Content-Type': 'application/json' })
+        res.end(JSON.stringify({ error: error.message }))
+      }
+    })
+  })
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const started = Date.now()
     const origin = req.headers.origin
@@ -89,7 +139,16 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     } else if (req.method === 'GET' && path === '/manifest') {
       reply = { ...def, directoryName: 'drip' }
     } else if (req.method === 'POST' && routes[path]) {
-      const text = await readBody(req)
+      let text: string
+      try {
+        text = await readBody(req, MAX_BODY_BYTES)
+      } catch (error) {
+        if (!(error instanceof BodyTooLarge)) return // the client went away mid-upload: nobody to answer
+        res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' })
+        res.end(JSON.stringify({ error: `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB` }))
+        log(`413 ${req.method} ${path}`)
+        return
+      }
       let body: JSONObject | undefined
       try {
         body = text ? (JSON.parse(text) as JSONObject) : {}
@@ -118,8 +177,22 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
   }
+}
+
+/** PORT from the environment: a whole number from 0 to 65535, else a usage error. */
+export function portFrom(env: NodeJS.ProcessEnv): number {
+  const text = env.PORT ?? '3000'
+  const port = Number(text)
+  if (!/^\d+$/.test(text.trim()) || port > 65535) {
+    throw new Error(`PORT must be a whole number from 0 to 65535, not ${JSON.stringify(text)}`)
+  }
+  return port
 }
 
 async function main() {
@@ -135,7 +208,14 @@ Requests go to an embedded Drip simulator (Account ID ${DEMO_ACCOUNT_ID}, API ke
 or to the real Drip API with --live.`)
     return
   }
-  const port = Number(process.env.PORT ?? 3000)
+  let port: number
+  try {
+    port = portFrom(process.env)
+  } catch (error) {
+    console.error(`serve: ${(error as Error).message}`)
+    process.exitCode = 2
+    return
+  }
   let simulator: DripSimulator | undefined
   let apiBaseUrl: string | undefined
   if (!values.live) {

@@ -1,7 +1,16 @@
+import { readFileSync } from 'fs'
+import { defaultValues } from '@segment/actions-core'
 import type { DestinationDefinition, JSONObject, Subscription } from '@segment/actions-core'
+import { parseFql } from '@segment/destination-subscriptions'
+
+// Segment's subscriptions as the tooling builds them: the presets, mapping files, and the one rule for mappings that
+// the runner and serve share.
 
 /** A Segment subscription: which events (FQL) go to which action, with what mapping. */
 export type DripSubscription = Pick<Subscription, 'name' | 'partnerAction' | 'subscribe'> & { mapping: JSONObject }
+
+/** A mistake in what the user gave (a flag, a file): the command answers it with exit code 2. */
+export class UsageError extends Error {}
 
 export interface PresetOptions {
   /** Mapping fields to change, per action slug (e.g. `{ identify: { enable_batching: true } }`). */
@@ -27,4 +36,77 @@ export function presetSubscriptions<S>(
         ]
       : []
   )
+}
+
+/**
+ * A mapping as Segment's mapping editor makes it: the action's defaults, with the fields the mapping lists over them.
+ * A field mapped to null is left out. The runner and serve (as action-destinations' local server does) both use it.
+ */
+export function withDefaults<S>(definition: DestinationDefinition<S>, action: string, mapping: JSONObject): JSONObject {
+  return { ...defaultValues(definition.actions[action].fields), ...mapping }
+}
+
+const EVENT_TYPES = new Set(['track', 'identify', 'page', 'screen', 'group', 'alias'])
+
+/**
+ * Why an FQL trigger is not valid, or undefined. Segment's parser accepts some mistakes without an error
+ * (`type = ` reads as type "eos", `type == "track"` as type "=", a trailing `and` is dropped): those are caught here.
+ */
+export function fqlProblem(subscribe: string): string | undefined {
+  const fql = parseFql(subscribe)
+  if ('error' in fql) return 'not valid FQL'
+  if (/\b(and|or|not)\s*$/i.test(subscribe.trim()) || /(=|!=|<|>)\s*$/.test(subscribe.trim())) {
+    return 'it ends with an operator'
+  }
+  const types: string[] = []
+  const visit = (node: { type?: string; value?: unknown; children?: unknown[] }) => {
+    if (node.type === 'event-type') types.push(String(node.value))
+    node.children?.forEach((child) => visit(child as typeof node))
+  }
+  visit(fql as never)
+  const unknown = types.find((type) => !EVENT_TYPES.has(type))
+  if (unknown !== undefined) {
+    return `"${unknown}" is not an event type (${[...EVENT_TYPES].join(', ')}); write type = "track"`
+  }
+  return undefined
+}
+
+/**
+ * Subscriptions from a JSON file: each entry is either `{"preset": "<preset name>"}` (the destination's preset as
+ * Segment sets it up) or `{"partnerAction", "subscribe", "mapping"}`, whose mapping lists the fields it changes from
+ * the action's defaults (see withDefaults).
+ */
+export function readMapping<S>(definition: DestinationDefinition<S>, file: string): DripSubscription[] {
+  let value: unknown
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'a directory, not a file' : err.message
+    throw new UsageError(`--mapping ${file}: ${why}`)
+  }
+  if (!Array.isArray(value)) throw new UsageError(`--mapping ${file}: expected a JSON array of subscriptions`)
+  const presets = presetSubscriptions(definition)
+  return value.map((entry: Partial<DripSubscription> & { preset?: string }, i) => {
+    const where = `--mapping ${file}: entry ${i + 1}`
+    if (entry.preset !== undefined) {
+      const preset = presets.find((p) => p.name === entry.preset)
+      if (!preset) {
+        throw new UsageError(`${where} names no preset "${entry.preset}" (${presets.map((p) => p.name).join(', ')})`)
+      }
+      return preset
+    }
+    if (!entry.partnerAction || !definition.actions[entry.partnerAction]) {
+      throw new UsageError(`${where} names no known action (${Object.keys(definition.actions).join(', ')})`)
+    }
+    if (typeof entry.subscribe !== 'string') throw new UsageError(`${where} has no "subscribe" FQL`)
+    const problem = fqlProblem(entry.subscribe)
+    if (problem) throw new UsageError(`${where}: "${entry.subscribe}" is not a valid trigger: ${problem}`)
+    return {
+      name: entry.name,
+      partnerAction: entry.partnerAction,
+      subscribe: entry.subscribe,
+      mapping: withDefaults(definition, entry.partnerAction, (entry.mapping as JSONObject) ?? {})
+    }
+  })
 }

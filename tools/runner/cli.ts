@@ -1,18 +1,17 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'fs'
+import { accessSync, constants, createReadStream, existsSync, statSync } from 'fs'
 import path from 'path'
 import { Transform } from 'stream'
 import { parseArgs } from 'util'
-import type { JSONObject } from '@segment/actions-core'
-import { parseFql } from '@segment/destination-subscriptions'
+import type { DestinationDefinition } from '@segment/actions-core'
 import definition, { createDefinition } from '../../src'
 import type { Settings } from '../../src/generated-types'
 import { redactor } from '../../src/drip-api'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
-import { presetSubscriptions, type DripSubscription } from '../subscriptions'
+import { presetSubscriptions, readMapping, UsageError, type DripSubscription } from '../subscriptions'
 import { PACKAGE_ROOT } from '../reference'
 import { readEvents } from './input'
-import { progressLine, resultLine, stateText, summaryText } from './report'
-import { Runner, type EventResult } from './run'
+import { plural, progressLine, resultLine, stateText, summaryText } from './report'
+import { Runner, type EventResult, type RunSummary } from './run'
 
 export const SAMPLE = path.join(PACKAGE_ROOT, 'examples', 'events.ndjson')
 
@@ -27,12 +26,13 @@ simulator on 127.0.0.1, so no Drip account is needed.
 
 Options:
   --batch             call onBatch per mapping, in groups of the batch size (Enable Batching? on), instead of onEvent
-  --batch-size N      events per onBatch call (default: the mapping's Batch Size, 1000)
+  --batch-size N      with --batch: events per onBatch call (default: the mapping's Batch Size, 1000)
   --mapping FILE      subscriptions to use instead of the presets: a JSON array whose entries are
-                      {"preset": "Identify"} or {"partnerAction", "subscribe", "mapping"} (the mapping as Segment
-                      stores it); examples/subscriptions.json adds page, group and alias to the presets
+                      {"preset": "Identify"} or {"partnerAction", "subscribe", "mapping"}, the mapping listing the
+                      fields it changes from the action's defaults (null leaves a field out);
+                      examples/subscriptions.json adds page, group and alias to the presets
   --live              send to the real Drip API, with DRIP_ACCOUNT_ID and DRIP_API_KEY from the environment
-  --json              print the results, the summary and Drip's state as one JSON document
+  --json              print NDJSON: a line per event result, then the summary, then what Drip holds
   --quiet             print only events that were rejected or failed, and the summary
   --strict            also exit 1 when any event was rejected before sending
   --state-out FILE    write the simulator's state (people, events) to FILE as JSON
@@ -41,198 +41,290 @@ Options:
   -h, --help          show this help
 
 Exit codes: 0 when every event that passed validation was delivered; 1 when an event failed at Drip or Drip could not
-be reached (and, with --strict, when an event was rejected before sending); 2 for usage errors.
+be reached (and, with --strict, when an event was rejected before sending); 2 for usage errors; 130 or 143 when
+SIGINT or SIGTERM stopped the run (what was read is sent and reported first).
 The API key is never printed.`
 
-export class UsageError extends Error {}
-
-interface CliIO {
+export interface CliIO {
   argv: string[]
   env: NodeJS.ProcessEnv
   stdin: NodeJS.ReadableStream
   stdout: NodeJS.WritableStream & { isTTY?: boolean }
   stderr: NodeJS.WritableStream & { isTTY?: boolean }
+  /** Aborted with the signal's name (SIGINT, SIGTERM) to stop the run. */
+  signal?: AbortSignal
 }
+
+type Options = ReturnType<typeof parseOptions>
 
 export async function main(io: CliIO): Promise<number> {
-  let args: ReturnType<typeof parse>
-  try {
-    args = parse(io.argv)
-  } catch (error) {
-    io.stderr.write(`actions-drip: ${(error as Error).message}\nRun actions-drip --help for usage.\n`)
-    return 2
-  }
-  if (args.values.help) {
-    io.stdout.write(`${HELP}\n`)
-    return 0
-  }
-  const { values, positionals } = args
-  const write = (text: string) => io.stdout.write(`${text}\n`)
-
+  let options: Options
   let subscriptions: DripSubscription[]
   try {
-    subscriptions = values.mapping ? readMapping(values.mapping) : presetSubscriptions(definition)
+    options = parseOptions(io.argv)
+    if (options.help) {
+      io.stdout.write(`${HELP}\n`)
+      return 0
+    }
+    subscriptions = options.mapping ? readMapping(definition, options.mapping) : presetSubscriptions(definition)
+    checkInput(options.source)
+    if (options.stateOut) checkWritable(options.stateOut)
   } catch (error) {
-    io.stderr.write(`actions-drip: ${(error as Error).message}\n`)
-    return 2
-  }
-  const source = positionals[0] ?? SAMPLE
-  if (source !== '-' && !existsSync(source)) {
-    io.stderr.write(`actions-drip: no such input file: ${source}\n`)
-    return 2
+    return usage(io, error)
   }
 
-  let settings: Settings
-  let simulator: DripSimulator | undefined
-  let apiBaseUrl: string | undefined
-  if (values.live) {
-    const accountId = io.env.DRIP_ACCOUNT_ID?.trim()
-    const apiKey = io.env.DRIP_API_KEY?.trim()
-    const missing = [!accountId && 'DRIP_ACCOUNT_ID', !apiKey && 'DRIP_API_KEY'].filter(Boolean)
-    if (missing.length > 0) {
-      io.stderr.write(`actions-drip: --live needs ${missing.join(' and ')} in the environment; nothing was sent.\n`)
-      return 2
-    }
-    settings = { accountId: accountId!, apiKey: apiKey! }
-  } else {
-    // The runner reads what Drip holds, never the requests it received: keep none of those.
-    simulator = new DripSimulator({
-      keepRequests: 0,
-      ...(values.unlimited ? { limits: { single: Infinity, batch: Infinity } } : {})
-    })
-    apiBaseUrl = await simulator.start()
-    settings = { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN }
-  }
-  const target = simulator ? `Drip simulator at ${simulator.url}` : 'Drip API (live)'
-  const mode = values.batch ? 'onBatch' : 'onEvent'
-  const results: EventResult[] = []
-  const safe = redactor(settings.apiKey)
-
-  if (!values.json && !values.quiet)
-    write(`Replaying ${source === SAMPLE ? 'the sample events' : source} via ${mode} → ${target}\n`)
-  const runner = new Runner({
-    definition: apiBaseUrl ? createDefinition(apiBaseUrl) : definition,
-    settings,
-    subscriptions,
-    batch: values.batch,
-    batchSize: values['batch-size'] ? Number(values['batch-size']) : undefined,
-    onResult: (result) => {
-      const clean = result.message ? { ...result, message: safe(result.message) } : result
-      if (values.json) results.push(clean)
-      else if (
-        !values.quiet ||
-        clean.outcome === 'rejected' ||
-        clean.outcome === 'failed' ||
-        clean.outcome === 'unparsable'
-      )
-        write(resultLine(clean))
-    }
-  })
-
-  const input = source === '-' ? io.stdin : createReadStream(source)
-  const progress = progressMeter(io, source, !values.json)
-  let summary
+  let target: Target
   try {
-    summary = await runner.run(readEvents(input.pipe(progress.counter) as unknown as NodeJS.ReadableStream as never))
+    target = await openTarget(options, io.env)
+  } catch (error) {
+    return usage(io, error)
+  }
+  const output = openOutput(io, target, options)
+  const stop = new AbortController()
+  io.signal?.addEventListener('abort', () => stop.abort(io.signal?.reason))
+  output.onClosed(() => stop.abort('EPIPE'))
+
+  let summary: RunSummary
+  const progress = progressMeter(io, options.source, !options.json)
+  try {
+    const runner = new Runner({
+      definition: target.definition,
+      settings: target.settings,
+      subscriptions,
+      batch: options.batch,
+      batchSize: options.batchSize,
+      onResult: (result) => output.result(result, progress.clear)
+    })
+    const input = options.source === '-' ? io.stdin : createReadStream(options.source)
+    summary = await runner.run(readEvents(input.pipe(progress.counter) as never), stop.signal)
   } finally {
     progress.stop()
-    if (values['state-out'] && simulator) simulator.dump(values['state-out'])
-    await simulator?.stop()
+    await target.stop(options.stateOut)
   }
+  output.end(summary, target.state())
 
-  const state = simulator?.state().accounts.find((a) => a.id === settings.accountId)
-  if (values.json) {
-    write(
-      safe(
-        JSON.stringify(
-          { target: simulator ? 'simulator' : 'live', mode, results, summary, drip: state ?? null },
-          null,
-          2
-        )
-      )
-    )
-  } else {
-    write(safe(summaryText(summary, { target, mode })))
-    if (state) write(stateText(state.people, state.events, state.event_count))
-  }
-  const unreachable = summary.failed > 0
-  return unreachable || (values.strict && (summary.rejected > 0 || summary.unparsable > 0)) ? 1 : 0
+  if (summary.interrupted === 'EPIPE') return 0
+  if (summary.interrupted) return summary.interrupted === 'SIGTERM' ? 143 : 130
+  if (summary.failed > 0) return 1
+  return options.strict && (summary.rejected > 0 || summary.unparsable > 0) ? 1 : 0
 }
 
-function parse(argv: string[]) {
-  const parsed = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      batch: { type: 'boolean' },
-      'batch-size': { type: 'string' },
-      mapping: { type: 'string' },
-      live: { type: 'boolean' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      strict: { type: 'boolean' },
-      'state-out': { type: 'string' },
-      unlimited: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' }
-    }
-  })
-  if (parsed.positionals.length > 1) throw new UsageError('give at most one input file')
-  const size = parsed.values['batch-size']
-  if (size !== undefined && !(Number.isInteger(Number(size)) && Number(size) >= 1 && Number(size) <= 1000)) {
-    throw new UsageError('--batch-size takes a whole number from 1 to 1000')
+function usage(io: CliIO, error: unknown): number {
+  if (!(error instanceof UsageError)) throw error
+  io.stderr.write(`actions-drip: ${error.message}\nRun actions-drip --help for usage.\n`)
+  return 2
+}
+
+function parseOptions(argv: string[]) {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        batch: { type: 'boolean' },
+        'batch-size': { type: 'string' },
+        mapping: { type: 'string' },
+        live: { type: 'boolean' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        strict: { type: 'boolean' },
+        'state-out': { type: 'string' },
+        unlimited: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (error) {
+    throw new UsageError((error as Error).message)
   }
-  return parsed
+  const { values, positionals } = parsed
+  if (positionals.length > 1) throw new UsageError('give at most one input file')
+  const size = values['batch-size']
+  if (size !== undefined) {
+    if (!values.batch) throw new UsageError('--batch-size goes with --batch')
+    if (!(Number.isInteger(Number(size)) && Number(size) >= 1 && Number(size) <= 1000)) {
+      throw new UsageError('--batch-size takes a whole number from 1 to 1000')
+    }
+  }
+  if (values.live && values.unlimited) throw new UsageError('--unlimited is for the simulator, not --live')
+  if (values.live && values['state-out']) throw new UsageError('--state-out is for the simulator, not --live')
+  return {
+    help: values.help,
+    source: positionals[0] ?? SAMPLE,
+    batch: values.batch,
+    batchSize: size === undefined ? undefined : Number(size),
+    mapping: values.mapping,
+    live: values.live,
+    json: values.json,
+    quiet: values.quiet,
+    strict: values.strict,
+    stateOut: values['state-out'],
+    unlimited: values.unlimited
+  }
+}
+
+function checkInput(source: string): void {
+  if (source === '-') return
+  if (!existsSync(source)) throw new UsageError(`no such input file: ${source}`)
+  if (statSync(source).isDirectory()) throw new UsageError(`${source} is a directory; give a file of Segment events`)
+  try {
+    accessSync(source, constants.R_OK)
+  } catch {
+    throw new UsageError(`cannot read ${source}`)
+  }
+}
+
+/** Checked before the run, so a replay never ends in a state file that cannot be written. */
+function checkWritable(file: string): void {
+  const problem = (() => {
+    if (existsSync(file)) {
+      if (statSync(file).isDirectory()) return 'it is a directory'
+      try {
+        accessSync(file, constants.W_OK)
+      } catch {
+        return 'it is not writable'
+      }
+      return undefined
+    }
+    const dir = path.dirname(path.resolve(file))
+    if (!existsSync(dir)) return `${dir} does not exist`
+    try {
+      accessSync(dir, constants.W_OK)
+    } catch {
+      return `${dir} is not writable`
+    }
+    return undefined
+  })()
+  if (problem) throw new UsageError(`--state-out ${file}: ${problem}`)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Where the events go: the embedded simulator, or the real Drip API with --live
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Target {
+  definition: DestinationDefinition<Settings>
+  settings: Settings
+  label: string
+  /** What the simulator holds for the account, or undefined for the real API. */
+  state(): ReturnType<DripSimulator['state']>['accounts'][number] | undefined
+  /** Stops what was started, writing the simulator's state to `stateOut` first. */
+  stop(stateOut?: string): Promise<void>
+}
+
+async function openTarget(options: Options, env: NodeJS.ProcessEnv): Promise<Target> {
+  if (options.live) {
+    const accountId = env.DRIP_ACCOUNT_ID?.trim()
+    const apiKey = env.DRIP_API_KEY?.trim()
+    const missing = [!accountId && 'DRIP_ACCOUNT_ID', !apiKey && 'DRIP_API_KEY'].filter(Boolean)
+    if (missing.length > 0) {
+      throw new UsageError(`--live needs ${missing.join(' and ')} in the environment; nothing was sent.`)
+    }
+    if (!/^\d+$/.test(accountId!)) {
+      throw new UsageError(
+        `--live: DRIP_ACCOUNT_ID must be your numeric Drip account id (the number after https://www.getdrip.com/); nothing was sent.`
+      )
+    }
+    return {
+      definition,
+      settings: { accountId: accountId!, apiKey: apiKey! },
+      label: 'Drip API (live)',
+      state: () => undefined,
+      stop: async () => undefined
+    }
+  }
+  // The runner reads what Drip holds, never the requests it received: keep none of those.
+  const simulator = new DripSimulator({
+    keepRequests: 0,
+    ...(options.unlimited ? { limits: { single: Infinity, batch: Infinity } } : {})
+  })
+  const apiBaseUrl = await simulator.start()
+  return {
+    definition: createDefinition(apiBaseUrl),
+    settings: { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN },
+    label: `Drip simulator at ${simulator.url}`,
+    state: () => simulator.state().accounts.find((a) => a.id === DEMO_ACCOUNT_ID),
+    async stop(stateOut) {
+      try {
+        if (stateOut) simulator.dump(stateOut)
+      } finally {
+        await simulator.stop()
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the user sees: lines for a person, or NDJSON
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Output {
+  result(result: EventResult, beforeLine: () => void): void
+  end(summary: RunSummary, state: ReturnType<Target['state']>): void
+  /** Called when the reader of stdout went away (`| head`). */
+  onClosed(handler: () => void): void
+}
+
+function openOutput(io: CliIO, target: Target, options: Options): Output {
+  const safe = redactor(target.settings.apiKey)
+  const mode = options.batch ? 'onBatch' : 'onEvent'
+  let closed = false
+  const closedHandlers: Array<() => void> = []
+  io.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    closed = true
+    closedHandlers.forEach((handler) => handler())
+  })
+  const write = (text: string) => {
+    if (!closed) io.stdout.write(`${safe(text)}\n`)
+  }
+  const onClosed = (handler: () => void) => closedHandlers.push(handler)
+
+  if (options.json) {
+    return {
+      onClosed,
+      result: (result) => write(JSON.stringify({ kind: 'result', ...result })),
+      end(summary, state) {
+        const target = options.live ? 'live' : 'simulator'
+        write(JSON.stringify({ kind: 'summary', target, mode, ...summary }))
+        if (!state) return
+        write(
+          JSON.stringify({ kind: 'drip', account: state.id, people: state.people.length, events: state.event_count })
+        )
+        for (const person of state.people) write(JSON.stringify({ kind: 'person', ...person }))
+        for (const event of state.events) write(JSON.stringify({ kind: 'event', ...event }))
+      }
+    }
+  }
+
+  const source = options.source === SAMPLE ? 'the sample events' : options.source
+  if (!options.quiet) write(`Replaying ${source} via ${mode} → ${target.label}\n`)
+  const shown = (outcome: EventResult['outcome']) =>
+    !options.quiet || outcome === 'rejected' || outcome === 'failed' || outcome === 'unparsable'
+  return {
+    onClosed,
+    result(result, beforeLine) {
+      if (!shown(result.outcome)) return
+      beforeLine()
+      write(resultLine(result))
+    },
+    end(summary, state) {
+      write(summaryText(summary, { target: target.label, mode }))
+      if (state && !options.quiet) write(stateText(state.people, state.events, state.event_count))
+    }
+  }
 }
 
 /**
- * Subscriptions from a JSON file: each entry is either `{"preset": "<preset name>"}` (the destination's preset as
- * Segment sets it up) or `{"partnerAction", "subscribe", "mapping"}` with the mapping exactly as Segment stores it
- * (fields left out are not sent).
+ * Counts bytes as they stream by and draws a progress bar on stderr when it is a terminal; `clear` wipes the bar
+ * before an event line is printed to the same terminal, and the next tick draws it again below.
  */
-export function readMapping(file: string): DripSubscription[] {
-  let value: unknown
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (error) {
-    throw new UsageError(`--mapping ${file}: ${(error as Error).message}`)
-  }
-  if (!Array.isArray(value)) throw new UsageError(`--mapping ${file}: expected a JSON array of subscriptions`)
-  const presets = presetSubscriptions(definition)
-  return value.map((entry: Partial<DripSubscription> & { preset?: string }, i) => {
-    if (entry.preset !== undefined) {
-      const preset = presets.find((p) => p.name === entry.preset)
-      if (!preset) {
-        throw new UsageError(
-          `--mapping ${file}: entry ${i + 1} names no preset "${entry.preset}" (${presets.map((p) => p.name).join(', ')})`
-        )
-      }
-      return preset
-    }
-    if (!entry.partnerAction || !definition.actions[entry.partnerAction]) {
-      throw new UsageError(
-        `--mapping ${file}: entry ${i + 1} names no known action (${Object.keys(definition.actions).join(', ')})`
-      )
-    }
-    if (typeof entry.subscribe !== 'string')
-      throw new UsageError(`--mapping ${file}: entry ${i + 1} has no "subscribe" FQL`)
-    const fql = parseFql(entry.subscribe)
-    // The parser's own message is an internal one ("Cannot read properties of undefined"): say what is wrong instead.
-    if ('error' in fql) throw new UsageError(`--mapping ${file}: entry ${i + 1}: "${entry.subscribe}" is not valid FQL`)
-    return {
-      name: entry.name,
-      partnerAction: entry.partnerAction,
-      subscribe: entry.subscribe,
-      mapping: (entry.mapping as JSONObject) ?? {}
-    }
-  })
-}
-
-/** Counts bytes as they stream by and draws a progress bar on stderr when it is a terminal. */
 function progressMeter(io: CliIO, source: string, enabled: boolean) {
   const total = source === '-' ? undefined : statSync(source).size
   let bytes = 0
   let lines = 0
+  let drawn = false
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length
@@ -241,14 +333,24 @@ function progressMeter(io: CliIO, source: string, enabled: boolean) {
     }
   })
   const show = enabled && io.stderr.isTTY && (total === undefined || total > 1_000_000)
-  const timer = show ? setInterval(() => io.stderr.write(`\r${progressLine(bytes, total, lines)}`), 250) : undefined
+  const draw = () => {
+    io.stderr.write(`\r${progressLine(bytes, total, lines)}`)
+    drawn = true
+  }
+  const timer = show ? setInterval(draw, 250) : undefined
   return {
     counter,
-    stop() {
-      if (timer) {
-        clearInterval(timer)
-        io.stderr.write(`\r${progressLine(bytes, total, lines)}\n`)
+    clear() {
+      if (drawn && io.stdout.isTTY) {
+        io.stderr.write('\r\x1b[K')
+        drawn = false
       }
+    },
+    stop() {
+      if (!timer) return
+      clearInterval(timer)
+      draw()
+      io.stderr.write(`\n  done: ${plural(lines, 'line')} read\n`)
     }
   }
 }

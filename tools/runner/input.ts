@@ -5,6 +5,8 @@ import type { SegmentEvent } from '@segment/actions-core'
 // (one event per line) or a JSON array (split element by element as it streams in).
 
 export interface InputItem {
+  /** The item's place in the input, 1-based: the Nth line of NDJSON (blank lines aside), the Nth array element. */
+  position: number
   /** The line the event starts on, 1-based. */
   line: number
   event?: SegmentEvent
@@ -13,6 +15,11 @@ export interface InputItem {
 }
 
 export async function* readEvents(stream: Readable): AsyncGenerator<InputItem> {
+  let position = 0
+  for await (const item of readItems(stream)) yield { position: ++position, ...item }
+}
+
+async function* readItems(stream: Readable): AsyncGenerator<Omit<InputItem, 'position'>> {
   let mode: 'unknown' | 'ndjson' | 'array' = 'unknown'
   let line = 1
   // NDJSON: the current line. Array: the current element's text, its depth and string state.
@@ -95,14 +102,14 @@ export async function* readEvents(stream: Readable): AsyncGenerator<InputItem> {
   }
 }
 
-function parseItem(text: string, line: number): InputItem | undefined {
+function parseItem(text: string, line: number): Omit<InputItem, 'position'> | undefined {
   const trimmed = text.trim()
   if (!trimmed) return undefined
   let value: unknown
   try {
     value = JSON.parse(trimmed)
   } catch (error) {
-    return { line, error: `not valid JSON (${(error as Error).message})` }
+    return { line, error: `not valid JSON (${printable((error as Error).message)}): ${excerpt(trimmed)}` }
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     return { line, error: 'not a Segment event: expected a JSON object' }
@@ -111,4 +118,19 @@ function parseItem(text: string, line: number): InputItem | undefined {
     return { line, error: 'not a Segment event: "type" is missing' }
   }
   return { line, event: value as SegmentEvent }
+}
+
+/** A short, escaped look at text that is not JSON, so binary input never reaches the terminal raw. */
+function excerpt(text: string): string {
+  const escaped = JSON.stringify(text.slice(0, 40)).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
+  return `starts ${escaped}${text.length > 40 ? '...' : ''}`
+}
+
+/** A message without control or non-ASCII characters (JSON.parse quotes the text it failed on), cut short. */
+function printable(message: string): string {
+  const clean = message.replace(/, "[^"]*" is not valid JSON$/, '').replace(/[^\x20-\x7e]/g, '?')
+  return clean.length > 80 ? `${clean.slice(0, 80)}...` : clean
 }

@@ -14,7 +14,7 @@ const OUTCOME_LABEL: Record<EventResult['outcome'], string> = {
 export function resultLine(result: EventResult): string {
   const what = result.type ? `${result.type}${result.name ? ` "${cut(result.name, 28)}"` : ''}` : '-'
   const cells = [
-    `#${result.line}`.padStart(6),
+    `#${result.position}`.padStart(6),
     pad(what, 34),
     pad(result.action ? `→ ${result.action}` : '', 14),
     pad(result.request ?? '', 38),
@@ -22,13 +22,14 @@ export function resultLine(result: EventResult): string {
     OUTCOME_LABEL[result.outcome]
   ]
   const line = cells.join(' ')
-  return result.message && result.outcome !== 'delivered' ? `${line}: ${result.message}` : line
+  if (result.message && result.outcome !== 'delivered') return `${line}: ${result.message}`
+  return result.notes?.length ? `${line} (${result.notes.join(' ')})` : line
 }
 
 export function summaryText(summary: RunSummary, extra: { target: string; mode: string }): string {
   const lines = [
     '',
-    `Summary (${extra.mode}, ${extra.target})`,
+    `Summary (${extra.mode}, ${extra.target})${summary.interrupted ? `: INTERRUPTED by ${summary.interrupted}` : ''}`,
     `  events read                ${summary.eventsRead}${summary.unparsable ? ` (+${summary.unparsable} unparsable lines)` : ''}`,
     `  delivered to Drip          ${summary.delivered}`,
     `  rejected before sending    ${summary.rejected}`,
@@ -39,17 +40,29 @@ export function summaryText(summary: RunSummary, extra: { target: string; mode: 
   for (const [endpoint, count] of Object.entries(summary.requestsByEndpoint)) {
     lines.push(`    ${pad(endpoint, 40)} ${count}`)
   }
-  const reasons = Object.entries(summary.reasons).sort((a, b) => b[1] - a[1])
-  if (reasons.length > 0) {
-    lines.push('  why events were rejected or failed:')
-    for (const [reason, count] of reasons.slice(0, 10)) lines.push(`    ${String(count).padStart(6)} × ${reason}`)
-    if (reasons.length > 10) lines.push(`    … and ${reasons.length - 10} other reasons`)
-  }
+  lines.push(...counted('why events were rejected or failed:', summary.reasons))
+  lines.push(...counted('values left out of delivered events:', summary.notes))
+  if (summary.interrupted) lines.push('  the rest of the input was not read')
   return lines.join('\n')
 }
 
+/** The ten most frequent messages under a heading. */
+function counted(heading: string, counts: Record<string, number>): string[] {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1])
+  if (entries.length === 0) return []
+  const lines = [
+    `  ${heading}`,
+    ...entries.slice(0, 10).map(([text, count]) => `    ${String(count).padStart(6)} × ${text}`)
+  ]
+  if (entries.length > 10) lines.push(`    … and ${entries.length - 10} others`)
+  return lines
+}
+
 export function stateText(people: Person[], events: StoredEvent[], eventCount: number, limit = 15): string {
-  const lines = ['', `What Drip now holds: ${people.length} people, ${eventCount} events`]
+  const lines = [
+    '',
+    `What Drip now holds: ${plural(people.length, 'person', 'people')}, ${plural(eventCount, 'event')}`
+  ]
   if (people.length > 0) {
     lines.push(
       table(
@@ -108,4 +121,9 @@ export function progressLine(done: number, total: number | undefined, events: nu
   const share = Math.min(1, done / total)
   const filled = Math.round(share * 30)
   return `  [${'#'.repeat(filled)}${'-'.repeat(30 - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${events.toLocaleString('en-US')} events`
+}
+
+/** `1 person`, `2 people`, `1 event`, `2 events`. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`
 }

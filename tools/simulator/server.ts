@@ -98,7 +98,10 @@ export class DripSimulator {
 
   /** Starts listening on 127.0.0.1 and resolves to the base URL, e.g. `http://127.0.0.1:40123`. */
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res))
+    // A client that goes away mid-request ends that exchange only, never the simulator.
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch(() => res.destroy())
+    })
     this.server.on('connection', (socket) => {
       this.sockets.add(socket)
       socket.on('close', () => this.sockets.delete(socket))
@@ -199,21 +202,8 @@ export class DripSimulator {
     const allowed = token === undefined ? undefined : this.tokens.get(token)
     if (!allowed) return { status: 401, body: { errors: [{ code: 'authentication_error', message: 'Unauthorized' }] } }
 
-    if (method === 'GET' && path === '/v2/user') {
-      return {
-        status: 200,
-        body: { users: [{ email: 'owner@example.com', name: 'Demo Owner', time_zone: 'Etc/UTC' }] }
-      }
-    }
     if (method === 'GET' && path === '/v2/accounts') {
       return { status: 200, body: { accounts: [...allowed].map((id) => this.accountView(id)).filter(Boolean) } }
-    }
-    const accountMatch = /^\/v2\/accounts\/([^/]+)$/.exec(path)
-    if (method === 'GET' && accountMatch) {
-      const id = accountMatch[1]
-      return allowed.has(id) && this.accounts.has(id)
-        ? { status: 200, body: { accounts: [this.accountView(id)] } }
-        : { status: 404, body: NOT_FOUND }
     }
 
     const scoped = /^\/v2\/([^/]+)\/(.+)$/.exec(path)
