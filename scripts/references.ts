@@ -18,6 +18,10 @@ type Node = Record<string, unknown>
 export function references(sharedDir: string): Map<string, string> {
   const files = new Map<string, string>()
   files.set(path.join(REFERENCE_DIR, 'drip-api-v2.json'), json(dripApiV2(path.join(sharedDir, 'drip-api', 'openapi'))))
+  files.set(
+    path.join(REFERENCE_DIR, 'drip-shopper-activity-v3.json'),
+    json(shopperActivityV3(path.join(sharedDir, 'drip-api', 'docs')))
+  )
   files.set(path.join(REFERENCE_DIR, 'catalog.json'), json(catalog(path.join(sharedDir, 'catalog', 'drip-actions.md'))))
   return files
 }
@@ -125,6 +129,147 @@ function structure(schema: unknown): unknown {
     }
   }
   return result
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Drip's Shopper Activity API v3: no OpenAPI description is published, so the request bodies are made from the
+// reference pages: which properties there are and which are required, from their argument tables; their types, which
+// the tables give only in words, from the table below (a property the pages list and the table lacks is an error).
+// ---------------------------------------------------------------------------------------------------------------
+
+const text = { type: 'string' }
+const money = { type: 'number' }
+const SHOPPER_ACTIVITY_TYPES: Record<string, unknown> = {
+  provider: text,
+  person_id: text,
+  email: { type: 'string', format: 'email' },
+  initial_status: { type: 'string', enum: ['active', 'unsubscribed'] },
+  occurred_at: { type: 'string', format: 'date-time' },
+  order_id: text,
+  order_public_id: text,
+  cart_id: text,
+  cart_public_id: text,
+  grand_total: money,
+  total_discounts: money,
+  total_taxes: money,
+  total_fees: money,
+  total_shipping: money,
+  refund_amount: money,
+  currency: text,
+  order_url: text,
+  cart_url: text,
+  product_id: text,
+  product_variant_id: text,
+  sku: text,
+  name: text,
+  brand: text,
+  categories: { type: 'array', items: text },
+  price: money,
+  sale_price: money,
+  quantity: money,
+  discounts: money,
+  taxes: money,
+  fees: money,
+  shipping: money,
+  total: money,
+  inventory: { type: 'integer' },
+  product_url: text,
+  image_url: text,
+  label: text,
+  first_name: text,
+  last_name: text,
+  company: text,
+  address_1: text,
+  address_2: text,
+  city: text,
+  state: text,
+  postal_code: text,
+  country: text,
+  phone: text
+}
+
+/** The `action` values each kind takes, from the pages' words ("this can be either placed, updated, ..."). */
+function actionsOf(markdown: string): string[] {
+  const words = /this can be either ([^.]+)\./.exec(markdown.replace(/<\/?code>/g, ''))?.[1]
+  if (!words) throw new Error('a Shopper Activity page does not list its actions')
+  return words
+    .split(/,\s*|\s+or\s+/)
+    .map((w) => w.replace(/^or\s+/, '').trim())
+    .filter(Boolean)
+}
+
+interface DocProperty {
+  name: string
+  required: boolean
+  children: DocProperty[]
+}
+
+/** The properties in a page's "Arguments" table, nested tables (items, addresses) as children. */
+function argumentsOf(markdown: string): DocProperty[] {
+  const section = markdown.slice(markdown.indexOf('### Arguments'))
+  const top: DocProperty[] = []
+  let parent: DocProperty | undefined
+  for (const match of section.matchAll(/<td><code>([a-z0-9_]+)<\/code><\/td>\s*<td>\s*(Required|Optional|An)/g)) {
+    const before = section.slice(0, match.index)
+    const depth = (before.match(/<table/g) ?? []).length - (before.match(/<\/table>/g) ?? []).length
+    const property = { name: match[1], required: match[2] === 'Required', children: [] }
+    if (depth <= 1) {
+      top.push(property)
+      parent = match[2] === 'An' ? property : undefined
+    } else if (parent) {
+      parent.children.push(property)
+    }
+  }
+  return top
+}
+
+function objectSchema(properties: DocProperty[], page: string): Record<string, unknown> {
+  const schema: Record<string, unknown> = {}
+  for (const property of properties) {
+    if (property.children.length > 0) {
+      const object = objectSchema(property.children, page)
+      schema[property.name] = property.name === 'items' ? { type: 'array', items: object } : object
+      continue
+    }
+    // The action's values differ by kind: shopperActivityV3 sets them.
+    const type = property.name === 'action' ? { type: 'string' } : SHOPPER_ACTIVITY_TYPES[property.name]
+    if (!type) throw new Error(`${page}: "${property.name}" has no type in SHOPPER_ACTIVITY_TYPES`)
+    schema[property.name] = type
+  }
+  const required = properties.filter((p) => p.required).map((p) => p.name)
+  // Custom attributes are allowed on events and on their items: the objects stay open.
+  return { type: 'object', ...(required.length > 0 ? { required } : {}), properties: schema }
+}
+
+export function shopperActivityV3(docsDir: string) {
+  const kinds = [
+    { kind: 'order', list: 'orders' },
+    { kind: 'cart', list: 'carts' },
+    { kind: 'product', list: 'products' }
+  ]
+  const operations: Record<string, { requestBody: unknown }> = {}
+  for (const { kind, list } of kinds) {
+    const page = path.join(docsDir, `shopper_activity-${kind}_activity.md`)
+    if (!existsSync(page)) throw new Error(`Drip's ${kind} activity page was not found at ${page}`)
+    const markdown = readFileSync(page, 'utf8')
+    const record = objectSchema(argumentsOf(markdown), page) as { properties: Record<string, unknown> }
+    record.properties.action = { type: 'string', enum: actionsOf(markdown) }
+    operations[`POST /{account_id}/shopper_activity/${kind}`] = { requestBody: record }
+    operations[`POST /{account_id}/shopper_activity/${kind}/batch`] = {
+      requestBody: {
+        type: 'object',
+        required: [list],
+        properties: { [list]: { type: 'array', minItems: 1, maxItems: 1000, items: record } }
+      }
+    }
+  }
+  return {
+    source:
+      "Drip's Shopper Activity API v3 reference pages (shared/drip-api/docs/shopper_activity-*.md): properties and " +
+      'required flags from their argument tables, types from scripts/references.ts',
+    basePath: '/v3',
+    operations
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -71,13 +71,21 @@ export function credentialForms(apiKey: string): string[] {
 
 /** Replaces every credential form of `apiKey` in a text with `[redacted]`. */
 export function redactor(apiKey: string): (text: string) => string {
-  const forms = credentialForms(apiKey)
-  return (text) => {
-    let result = text
-    for (const form of forms) if (result.includes(form)) result = result.split(form).join('[redacted]')
-    return result
+  let redact = redactors.get(apiKey)
+  if (!redact) {
+    const forms = credentialForms(apiKey)
+    redact = (text) => {
+      let result = text
+      for (const form of forms) if (result.includes(form)) result = result.split(form).join('[redacted]')
+      return result
+    }
+    // Every request needs one: made once per key (a bounded number, so memory stays flat).
+    if (redactors.size >= 100) redactors.clear()
+    redactors.set(apiKey, redact)
   }
+  return redact
 }
+const redactors = new Map<string, (text: string) => string>()
 
 /** The settings, checked before anything is sent: the account id that goes into paths, and a redactor for the key. */
 export function checkedSettings(settings: Settings): { account: string; redact: (text: string) => string } {
@@ -122,13 +130,14 @@ export async function dripRequest(
 ): Promise<DripAnswer> {
   const agent = url.startsWith('https:') ? new HttpsAgent() : (new HttpAgent() as HttpsAgent)
   let timedOut = false
-  const cut = setTimeout(() => {
-    timedOut = true
-    agent.destroy()
-  }, target.timeoutMs)
-  let abandon: NodeJS.Timeout | undefined
+  let timer: NodeJS.Timeout | undefined
+  // At the timeout the connection is cut; if even that does not settle the request, the margin after it does.
   const deadline = new Promise<never>((_resolve, reject) => {
-    abandon = setTimeout(() => reject(new Error('abandoned')), target.timeoutMs + DRIP_REQUEST_DEADLINE_MARGIN_MS)
+    timer = setTimeout(() => {
+      timedOut = true
+      agent.destroy()
+      timer = setTimeout(() => reject(new Error('abandoned')), DRIP_REQUEST_DEADLINE_MARGIN_MS)
+    }, target.timeoutMs)
   })
   const call = request(url, { ...options, timeout: target.timeoutMs, agent, skipResponseCloning: true })
   // Once the deadline has settled the call, a late failure of the request itself is of no interest.
@@ -140,8 +149,7 @@ export async function dripRequest(
     if (timedOut) throw requestTimedOut()
     throw dripErrorFrom(error, checked.account, checked.redact)
   } finally {
-    clearTimeout(cut)
-    clearTimeout(abandon)
+    clearTimeout(timer)
     agent.destroy()
   }
 }
@@ -184,12 +192,34 @@ export interface Delivery {
   notes?: string[]
 }
 
-/** Where one kind of record goes: `subscribers` or `events`, single (`/v2/:account_id/<key>`) and batch. */
+/** Where one kind of record goes, alone and in a batch, and the bodies that carry it there. */
 export interface RecordKind {
-  /** The key Drip's bodies use, also the path below /v2/:account_id/ for one record: `subscribers`, `events`. */
-  key: string
-  /** The path below /v2/:account_id/ for a batch. */
-  batchPath: string
+  /** Below the base URL, for an account: one record, and a batch. */
+  path(account: string): string
+  batchPath(account: string): string
+  /** The body for one record's JSON, and for a batch of them. */
+  one(json: string): string
+  many(jsons: string[]): string
+}
+
+/** A REST v2 record: `POST /v2/:account_id/<key>` with `{key: [record]}`, `.../<key>/batches` with `{batches: [{key: [...]}]}`. */
+export function restRecords(key: 'subscribers' | 'events'): RecordKind {
+  return {
+    path: (account) => `v2/${account}/${key}`,
+    batchPath: (account) => `v2/${account}/${key}/batches`,
+    one: (json) => `{"${key}":[${json}]}`,
+    many: (jsons) => `{"batches":[{"${key}":[${jsons.join(',')}]}]}`
+  }
+}
+
+/** A Shopper Activity v3 record: `POST /v3/:account_id/shopper_activity/<kind>` with the record itself, `.../batch` with `{<kind>s: [...]}`. */
+export function shopperActivityRecords(kind: 'order' | 'cart' | 'product'): RecordKind {
+  return {
+    path: (account) => `v3/${account}/shopper_activity/${kind}`,
+    batchPath: (account) => `v3/${account}/shopper_activity/${kind}/batch`,
+    one: (json) => json,
+    many: (jsons) => `{"${kind}s":[${jsons.join(',')}]}`
+  }
 }
 
 /** A payload built into its record and that record's JSON, or the error that keeps it from being sent. */
@@ -219,9 +249,8 @@ export async function sendOne<P, T extends JSONLikeObject>(
   const checked = checkedSettings(settings)
   const prepared = prepare(payload, build)
   if ('error' in prepared) throw prepared.error
-  const url = `${target.baseUrl}/v2/${checked.account}/${kind.key}`
-  const body = `{"${kind.key}":[${prepared.json}]}`
-  const answer = await dripRequest(request, target, url, { method: 'POST', body }, checked)
+  const url = `${target.baseUrl}/${kind.path(checked.account)}`
+  const answer = await dripRequest(request, target, url, { method: 'POST', body: kind.one(prepared.json) }, checked)
   const delivery: Delivery = { status: answer.status, sent: prepared.record, body: answer.body }
   if (prepared.notes) delivery.notes = prepared.notes
   return delivery
@@ -266,10 +295,10 @@ export async function sendBatch<P, T extends JSONLikeObject>(
     else ready.push({ index, ...prepared })
   })
 
-  const url = `${target.baseUrl}/v2/${checked.account}/${kind.batchPath}`
+  const url = `${target.baseUrl}/${kind.batchPath(checked.account)}`
   for (let start = 0; start < ready.length; start += DRIP_BATCH_MAX) {
     const chunk = ready.slice(start, start + DRIP_BATCH_MAX)
-    const body = `{"batches":[{"${kind.key}":[${chunk.map((item) => item.json).join(',')}]}]}`
+    const body = kind.many(chunk.map((item) => item.json))
     try {
       const answer = await dripRequest(request, target, url, { method: 'POST', body }, checked)
       for (const { index, record, notes } of chunk) {

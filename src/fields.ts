@@ -40,6 +40,154 @@ export const prospect: InputField = {
   required: false
 }
 
+const path = (at: string) => ({ '@path': at })
+/** The value at the first of several paths that has one, else `otherwise` (when given). */
+function firstOf(paths: string[], otherwise?: string): InputField['default'] {
+  return paths.reduceRight<unknown>(
+    (rest, at) => (rest === undefined ? path(at) : { '@if': { exists: path(at), then: path(at), else: rest } }),
+    otherwise
+  ) as InputField['default']
+}
+
+/** The person an event is about: the email in its properties, else the one Segment's libraries keep in context. */
+export const eventEmail: InputField = {
+  ...email,
+  default: firstOf(['$.properties.email', '$.context.traits.email'])
+}
+
+export const eventTime: InputField = {
+  label: 'Event Time',
+  description:
+    'When the event happened; Drip records it at this time, not when it arrives. ISO-8601 (UTC when no zone is ' +
+    'given), RFC 2822, or epoch seconds or milliseconds; anything else is left out with a note.',
+  // A string, not a datetime: the runtime checks datetimes differently in onEvent and onBatch (an empty one passes
+  // one and fails the other), and lets impossible dates through; the destination's own date rule decides instead.
+  type: 'string',
+  required: false,
+  default: path('$.timestamp')
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shopper Activity (orders, carts, products)
+// ---------------------------------------------------------------------------------------------------------------
+
+export const provider: InputField = {
+  label: 'Provider',
+  description:
+    'Where the order, cart or product comes from, in lower snake case (e.g. my_store). Drip keeps orders unique by ' +
+    'provider and id, so it must be the same on every event of an order. Keep "segment" unless Drip already gets ' +
+    "these orders from another integration under its name (Drip's Shopify integration: shopify).",
+  type: 'string',
+  required: true,
+  default: 'segment'
+}
+
+export const shopperInitialStatus: InputField = {
+  label: 'Initial Status',
+  description:
+    'The subscription status of a person Drip does not know yet. Drip subscribes such a person when this is left ' +
+    'out, so it defaults to unsubscribed unless the event says otherwise (properties.initial_status).',
+  type: 'string',
+  required: false,
+  choices: [
+    { label: 'Active', value: 'active' },
+    { label: 'Unsubscribed', value: 'unsubscribed' }
+  ],
+  default: firstOf(['$.properties.initial_status'], 'unsubscribed')
+}
+
+export const currency: InputField = {
+  label: 'Currency',
+  description: 'The ISO 4217 code of the currency (e.g. USD), upper-cased before it is sent.',
+  type: 'string',
+  required: false,
+  default: path('$.properties.currency')
+}
+
+/** A money amount in currency units (Shopper Activity takes 12.34, not cents). */
+export function money(label: string, description: string, at?: string | string[]): InputField {
+  const paths = Array.isArray(at) ? at : at ? [at] : []
+  return {
+    label,
+    description: `${description} In currency units (e.g. 12.34).`,
+    type: 'number',
+    required: false,
+    ...(paths.length > 0 ? { default: firstOf(paths) } : {})
+  }
+}
+
+/** The products of an order or cart, from Segment's `products` array (E-commerce spec V2). */
+export const items: InputField = {
+  label: 'Items',
+  description:
+    "The order's or cart's products. By default from the event's products: product_id, variant_id (else " +
+    'product_id) as the variant, sku, name, brand, category, price, quantity, url and image_url; variant, coupon and ' +
+    'position ride along as custom attributes of the item.',
+  type: 'object',
+  multiple: true,
+  required: false,
+  properties: {
+    product_id: { label: 'Product ID', type: 'string' },
+    product_variant_id: { label: 'Product Variant ID', type: 'string' },
+    sku: { label: 'SKU', type: 'string' },
+    name: { label: 'Name', type: 'string' },
+    brand: { label: 'Brand', type: 'string' },
+    categories: { label: 'Categories', type: 'string', multiple: true },
+    price: { label: 'Price', type: 'number' },
+    quantity: { label: 'Quantity', type: 'number' },
+    product_url: { label: 'Product URL', type: 'string' },
+    image_url: { label: 'Image URL', type: 'string' },
+    variant: { label: 'Variant (custom attribute)', type: 'string' },
+    coupon: { label: 'Coupon (custom attribute)', type: 'string' },
+    position: { label: 'Position (custom attribute)', type: 'number' }
+  },
+  default: {
+    '@arrayPath': [
+      '$.properties.products',
+      {
+        product_id: path('$.product_id'),
+        // Drip asks for the product id again when there is no variant id; Segment's `variant` is a label, not an id.
+        product_variant_id: firstOf(['$.variant_id', '$.product_id']),
+        sku: path('$.sku'),
+        name: path('$.name'),
+        brand: path('$.brand'),
+        categories: path('$.category'),
+        price: path('$.price'),
+        quantity: path('$.quantity'),
+        product_url: path('$.url'),
+        image_url: path('$.image_url'),
+        variant: path('$.variant'),
+        coupon: path('$.coupon'),
+        position: path('$.position')
+      }
+    ]
+  }
+}
+
+/** A billing or shipping address of an order (Segment's spec has none: mapping only). */
+export function address(label: string): InputField {
+  const part = (name: string) => ({ label: name, type: 'string' as const })
+  return {
+    label,
+    description: `The order's ${label.toLowerCase()}. Segment's e-commerce spec has none: map it from your own properties.`,
+    type: 'object',
+    required: false,
+    properties: {
+      label: part('Label'),
+      first_name: part('First Name'),
+      last_name: part('Last Name'),
+      company: part('Company'),
+      address_1: part('Address 1'),
+      address_2: part('Address 2'),
+      city: part('City'),
+      state: part('State'),
+      postal_code: part('Postal Code'),
+      country: part('Country'),
+      phone: part('Phone')
+    }
+  }
+}
+
 /**
  * The trait keys that fields read by default (`$.traits.<key>`, also inside `@if`), so that the traits a standard
  * Drip field takes are not sent again as custom fields.

@@ -1,10 +1,14 @@
-import { defaultValues, InvalidAuthenticationError } from '@segment/actions-core'
+import { InvalidAuthenticationError } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { DRIP_API_BASE_URL, DRIP_REQUEST_TIMEOUT_MS, USER_AGENT } from './constants'
 import { accountIdsOfKey, authorizationHeader, type DripTarget } from './drip-api'
 import identify from './identify'
 import trackEvent from './trackEvent'
+import orderActivity from './orderActivity'
+import cartActivity from './cartActivity'
+import productActivity from './productActivity'
+import { presets } from './presets'
 
 /**
  * The Drip (Actions) destination, sending to `apiBaseUrl`. Segment's runtime loads the default export, built against
@@ -17,7 +21,10 @@ export function createDefinition(
   const target: DripTarget = { baseUrl: apiBaseUrl, timeoutMs: options.requestTimeoutMs ?? DRIP_REQUEST_TIMEOUT_MS }
   const actions = {
     trackEvent: trackEvent(target),
-    identify: identify(target)
+    identify: identify(target),
+    orderActivity: orderActivity(target),
+    cartActivity: cartActivity(target),
+    productActivity: productActivity(target)
   }
   return {
     name: 'Drip (Actions)',
@@ -57,22 +64,7 @@ export function createDefinition(
         'User-Agent': USER_AGENT
       }
     }),
-    presets: [
-      {
-        name: 'Track event',
-        subscribe: 'type = "track"',
-        partnerAction: 'trackEvent',
-        mapping: defaultValues(actions.trackEvent.fields),
-        type: 'automatic'
-      },
-      {
-        name: 'Identify',
-        subscribe: 'type = "identify"',
-        partnerAction: 'identify',
-        mapping: defaultValues(actions.identify.fields),
-        type: 'automatic'
-      }
-    ],
+    presets: presets(actions),
     actions
   }
 }

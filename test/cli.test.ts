@@ -53,8 +53,12 @@ it('replays the bundled sample into the simulator and exits 0', async () => {
   expect(stdout).toMatch(/Replaying the sample events via onEvent → Drip simulator at http:\/\/127\.0\.0\.1:\d+/)
   expect(stdout).toMatch(/#1 identify .*→ identify .*POST \/v2\/9999999\/subscribers +200 +delivered/)
   expect(stdout).toMatch(/REJECTED: The root value is missing the required field 'email'\./)
-  expect(stdout).toMatch(/events read +11/)
-  expect(stdout).toMatch(/What Drip now holds: 3 people, 3 events/)
+  expect(stdout).toMatch(/events read +15/)
+  expect(stdout).toMatch(/What Drip now holds: 3 people, 7 events, 1 order, 2 carts/)
+  expect(stdout).toMatch(
+    /#7 track "Order Completed" .*→ orderActivity +POST \/v3\/9999999\/shopper_activity\/order +202 +delivered/
+  )
+  expect(stdout).toMatch(/order:segment:o-5001 +ada@example.com +placed, refunded +67.5 USD/)
   expect(stdout).toContain('ada@example.com')
   expect(stdout).not.toContain(DEMO_API_TOKEN)
 })
@@ -69,7 +73,7 @@ it('replays page, group and alias calls with the documented mappings', async () 
       [r.action, r.outcome]
     ])
   )
-  expect([byPosition[8], byPosition[9], byPosition[10]]).toEqual([
+  expect([byPosition[11], byPosition[12], byPosition[13]]).toEqual([
     ['trackEvent', 'delivered'],
     ['identify', 'delivered'],
     ['identify', 'delivered']

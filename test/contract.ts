@@ -13,10 +13,10 @@ const documentedFields = (template: string, key: string): Set<string> => {
   return new Set(Object.keys(schema.properties[key].items.properties))
 }
 const SUBSCRIBER_FIELDS = new Set([
-  ...documentedFields('/{account_id}/subscribers', 'subscribers'),
+  ...documentedFields('/v2/{account_id}/subscribers', 'subscribers'),
   'status_updated_at'
 ])
-const EVENT_FIELDS = documentedFields('/{account_id}/events', 'events')
+const EVENT_FIELDS = documentedFields('/v2/{account_id}/events', 'events')
 
 /** What is wrong with a request to Drip, or [] when it keeps the contract. */
 export function contractProblems(method: string, path: string, body: unknown): string[] {

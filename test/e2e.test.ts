@@ -52,7 +52,7 @@ it('identify, batched, reaches Drip in one batch request with one result per eve
 
 it('track, one event at a time, reaches Drip as an event', async () => {
   await drip.destination.onEvent(
-    segmentEvent({ type: 'track', event: 'Order Completed', properties: { email: 'ada@example.com', total: 10 } }),
+    segmentEvent({ type: 'track', event: 'Signed Up', properties: { email: 'ada@example.com', total: 10 } }),
     drip.settings()
   )
   expect(drip.sim.received.map((r) => [r.method, r.path, r.status])).toEqual([
@@ -61,7 +61,7 @@ it('track, one event at a time, reaches Drip as an event', async () => {
   expect(account().events).toEqual([
     expect.objectContaining({
       email: 'ada@example.com',
-      action: 'Order Completed',
+      action: 'Signed Up',
       properties: { email: 'ada@example.com', total: 10 }
     })
   ])
@@ -74,4 +74,23 @@ it('testAuthentication passes against the simulator and fails for a foreign acco
   await expect(drip.destination.testAuthentication({ accountId: '1000001', apiKey: DEMO_API_TOKEN })).rejects.toThrow(
     /cannot use account 1000001/
   )
+})
+
+it("an order placed then refunded reaches Drip's Shopper Activity API and moves the person's lifetime value", async () => {
+  const order = (event: string, total: number) =>
+    segmentEvent({
+      type: 'track',
+      event,
+      properties: { order_id: 'o-77', total, currency: 'EUR', products: [{ product_id: 'p', name: 'Pen', price: 4 }] },
+      context: { traits: { email: 'shopper@example.com' } }
+    })
+  await drip.destination.onEvent(order('Order Completed', 40), drip.settings())
+  await drip.destination.onEvent(order('Order Refunded', 15), drip.settings())
+  expect(drip.sim.received.map((r) => [r.method, r.path, r.status])).toEqual([
+    ['POST', `/v3/${DEMO_ACCOUNT_ID}/shopper_activity/order`, 202],
+    ['POST', `/v3/${DEMO_ACCOUNT_ID}/shopper_activity/order`, 202]
+  ])
+  const shopper = account().people.find((p) => p.email === 'shopper@example.com')
+  expect(shopper).toMatchObject({ status: 'unsubscribed', lifetime_value: 2500 })
+  expect(account().events.map((e) => e.action)).toEqual(['Placed an order', 'Refunded an order'])
 })

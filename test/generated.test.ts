@@ -43,7 +43,9 @@ const hostile = fc.oneof(
   fc.boolean(),
   fc.integer().map(String),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
-  fc.jsonValue({ maxDepth: 6 }),
+  // actions-core's @template (the page mapping's) throws on an object with its own toString or valueOf key, before
+  // the destination runs; the README lists it with the runtime's other limits. Segment's libraries never send one.
+  fc.jsonValue({ maxDepth: 6 }).filter((value) => !/"(toString|valueOf)":/.test(JSON.stringify(value))),
   fc.array(fc.string(), { maxLength: 5 })
 )
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, hostile)
@@ -134,6 +136,66 @@ const segmentEvent = (types: string[]) =>
     )
     .map((event) => JSON.parse(JSON.stringify(event)) as SegmentEvent) // what arrives is JSON
 
+/** Segment's e-commerce events (E-commerce spec V2), with hostile values in every property and product. */
+const product = fc.record(
+  {
+    product_id: maybe(fc.string({ minLength: 1, maxLength: 10 })),
+    variant_id: hostile,
+    sku: hostile,
+    name: maybe(fc.string({ minLength: 1, maxLength: 20 })),
+    brand: hostile,
+    category: hostile,
+    variant: hostile,
+    price: maybe(fc.double({ min: 0, max: 1e5, noNaN: true })),
+    quantity: maybe(fc.integer({ min: 0, max: 100 })),
+    coupon: hostile,
+    position: hostile,
+    url: hostile,
+    image_url: hostile
+  },
+  { requiredKeys: [] }
+)
+const shopperEvent = fc
+  .record(
+    {
+      type: fc.constant('track'),
+      event: fc.constantFrom(
+        'Order Completed',
+        'Order Updated',
+        'Order Refunded',
+        'Order Cancelled',
+        'Cart Viewed',
+        'Checkout Started'
+      ),
+      timestamp: date,
+      properties: maybe(
+        fc.record(
+          {
+            email,
+            order_id: maybe(fc.string({ minLength: 1, maxLength: 12 })),
+            cart_id: hostile,
+            checkout_id: hostile,
+            cart_url: maybe(fc.webUrl()),
+            total: maybe(fc.double({ min: 0, max: 1e6, noNaN: true })),
+            revenue: hostile,
+            discount: hostile,
+            tax: hostile,
+            shipping: hostile,
+            currency: maybe(fc.constantFrom('USD', 'eur', 'JPY', 'dollars')),
+            products: maybe(fc.array(maybe(product), { maxLength: 4 }))
+          },
+          { requiredKeys: [] }
+        )
+      ),
+      context: fc.record(
+        { traits: maybe(fc.record({ email }, { requiredKeys: [] })), page: maybe(fc.record({ url: hostile })) },
+        { requiredKeys: [] }
+      )
+    },
+    { requiredKeys: ['type', 'event', 'context'] }
+  )
+  .map((event) => JSON.parse(JSON.stringify(event)) as SegmentEvent)
+
 // ------------------------------------------------------------------------------------------------ invariants
 
 const settings = (batching: boolean) =>
@@ -162,15 +224,16 @@ function expectDripTookEverything() {
   expect(problems).toEqual([])
 }
 
-const ACTIONS: Array<[string, string[]]> = [
-  ['identify', ['identify', 'group', 'alias']],
-  ['trackEvent', ['track', 'page']]
+const ACTIONS: Array<[string, fc.Arbitrary<SegmentEvent>]> = [
+  ['identify', segmentEvent(['identify', 'group', 'alias'])],
+  ['trackEvent', segmentEvent(['track', 'page'])],
+  ['orderActivity and cartActivity', shopperEvent]
 ]
 
-describe.each(ACTIONS)('%s', (_action, types) => {
+describe.each(ACTIONS)('%s', (_action, events) => {
   it(`single events: every failure is an actions-core error with a status; Drip takes every request (${RUNS} cases)`, async () => {
     await fc.assert(
-      fc.asyncProperty(segmentEvent(types), async (event) => {
+      fc.asyncProperty(events, async (event) => {
         let output: unknown
         try {
           output = await drip.destination.onEvent(event, settings(false))
@@ -189,7 +252,7 @@ describe.each(ACTIONS)('%s', (_action, types) => {
 
   it(`batches: every event gets exactly one result; Drip takes every request (${BATCH_RUNS} batches of 1 to 20 events)`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(segmentEvent(types), { minLength: 1, maxLength: 20 }), async (events) => {
+      fc.asyncProperty(fc.array(events, { minLength: 1, maxLength: 20 }), async (events) => {
         const results = (await drip.destination.onBatch(events, settings(true))) as Array<{
           multistatus?: Array<{ status: number }>
           output?: string

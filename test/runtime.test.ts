@@ -28,6 +28,10 @@ const TIMESTAMP = '2026-11-20T10:15:00.000Z'
 const only = (action: string, mapping: JSONObject = {}) =>
   runtimeSettings({}, { only: action, mapping: { [action]: mapping } })
 
+/** What onEvent answers for each preset that did not match, when `matched` of them did. */
+const notSubscribed = (matched: number) =>
+  Array((definition.presets?.length ?? 0) - matched).fill({ output: 'not subscribed' })
+
 describe('Destination.onEvent with the presets', () => {
   it.each([
     ['raw', API_TOKEN],
@@ -54,7 +58,7 @@ describe('Destination.onEvent with the presets', () => {
           body: {}
         }
       },
-      { output: 'not subscribed' }
+      ...notSubscribed(1)
     ])
     expect(calls).toHaveLength(1)
     expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
@@ -75,7 +79,7 @@ describe('Destination.onEvent with the presets', () => {
     await runtime().onEvent(
       segmentEvent({
         type: 'track',
-        event: 'Order Completed',
+        event: 'Subscription Renewed',
         properties: { order_id: 'o-1', revenue: 129.95 },
         context: { traits: { email: 'ada@example.com' } }
       }),
@@ -85,7 +89,7 @@ describe('Destination.onEvent with the presets', () => {
       events: [
         {
           email: 'ada@example.com',
-          action: 'Order Completed',
+          action: 'Subscription Renewed',
           properties: { order_id: 'o-1', revenue: 129.95, value: 12995 },
           occurred_at: TIMESTAMP
         }
@@ -165,7 +169,7 @@ describe('Destination.onEvent with the presets', () => {
 
   it('matches no preset for a call type it has no mapping for, and sends nothing', async () => {
     const results = await runtime().onEvent(segmentEvent({ type: 'screen', name: 'Home' }), runtimeSettings())
-    expect(results).toEqual([{ output: 'not subscribed' }, { output: 'not subscribed' }])
+    expect(results).toEqual(notSubscribed(0))
   })
 
   it('sends no page, group or alias call with the presets alone', async () => {
@@ -174,7 +178,7 @@ describe('Destination.onEvent with the presets', () => {
         segmentEvent({ type, name: 'Pricing', context: { traits: { email: 'a@example.com' } } }),
         runtimeSettings()
       )
-      expect(results).toEqual([{ output: 'not subscribed' }, { output: 'not subscribed' }])
+      expect(results).toEqual(notSubscribed(0))
     }
   })
 

@@ -22,7 +22,13 @@ it('GET /manifest answers with the definition', async () => {
   const manifest = await response.json()
   expect(response.status).toBe(200)
   expect(manifest).toMatchObject({ name: 'Drip (Actions)', slug: 'actions-drip', mode: 'cloud' })
-  expect(Object.keys(manifest.actions)).toEqual(['trackEvent', 'identify'])
+  expect(Object.keys(manifest.actions)).toEqual([
+    'trackEvent',
+    'identify',
+    'orderActivity',
+    'cartActivity',
+    'productActivity'
+  ])
   expect(manifest.actions.identify.fields.email.label).toBe('Email Address')
 })
 

@@ -1,11 +1,11 @@
 import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendBatch, sendOne, type DripTarget, type RecordKind } from '../drip-api'
+import { restRecords, sendBatch, sendOne, type DripTarget } from '../drip-api'
 import { batch_size, email, enable_batching, prospect, traitKeysReadBy } from '../fields'
 import { buildSubscriber } from '../records/subscriber'
 
-const SUBSCRIBERS: RecordKind = { key: 'subscribers', batchPath: 'subscribers/batches' }
+const SUBSCRIBERS = restRecords('subscribers')
 
 const STATUSES = [
   { label: 'Active', value: 'active' },

@@ -1,11 +1,11 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendBatch, sendOne, type DripTarget, type RecordKind } from '../drip-api'
-import { batch_size, email, enable_batching, prospect } from '../fields'
+import { restRecords, sendBatch, sendOne, type DripTarget } from '../drip-api'
+import { batch_size, enable_batching, eventEmail, eventTime, prospect } from '../fields'
 import { buildEvent } from '../records/event'
 
-const EVENTS: RecordKind = { key: 'events', batchPath: 'events/batches' }
+const EVENTS = restRecords('events')
 
 const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
   title: 'Track Event',
@@ -19,16 +19,7 @@ const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => 
       required: true,
       default: { '@path': '$.event' }
     },
-    email: {
-      ...email,
-      default: {
-        '@if': {
-          exists: { '@path': '$.properties.email' },
-          then: { '@path': '$.properties.email' },
-          else: { '@path': '$.context.traits.email' }
-        }
-      }
-    },
+    email: eventEmail,
     properties: {
       label: 'Properties',
       description: 'Additional properties associated with the event.',
@@ -36,17 +27,7 @@ const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => 
       required: false,
       default: { '@path': '$.properties' }
     },
-    occurred_at: {
-      label: 'Event Time',
-      description:
-        'When the event happened; Drip records it at this time, not when it arrives. ISO-8601 (UTC when no zone is ' +
-        'given), RFC 2822, or epoch seconds or milliseconds; anything else is left out with a note.',
-      // A string, not a datetime: the runtime checks datetimes differently in onEvent and onBatch (an empty one passes
-      // one and fails the other), and lets impossible dates through; the destination's own date rule decides instead.
-      type: 'string',
-      required: false,
-      default: { '@path': '$.timestamp' }
-    },
+    occurred_at: eventTime,
     value: {
       label: 'Conversion Value',
       description:

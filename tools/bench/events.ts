@@ -6,7 +6,8 @@ import type { SegmentEvent } from '@segment/actions-core'
 
 const PEOPLE = 10_000
 const PLANS = ['free', 'pro', 'team', 'enterprise']
-const EVENTS = ['Order Completed', 'Product Viewed', 'Signed Up', 'Cart Viewed']
+// Plain track events: Segment's e-commerce events have presets of their own (orderEvent below).
+const EVENTS = ['Signed Up', 'Product Viewed', 'Logged In', 'Plan Changed']
 
 export function identifyEvent(i: number): SegmentEvent {
   const person = i % PEOPLE
@@ -40,6 +41,37 @@ export function trackEvent(i: number): SegmentEvent {
       order_id: `o-${i}`,
       revenue: (i % 500) + 0.99,
       currency: 'USD'
+    },
+    context: { traits: { email: `person${person}@example.com` } }
+  } as SegmentEvent
+}
+
+/** An Order Completed as Segment's e-commerce spec has it, with two products. */
+export function orderEvent(i: number): SegmentEvent {
+  const person = i % PEOPLE
+  return {
+    type: 'track',
+    messageId: `bench-${i}`,
+    userId: `u-${person}`,
+    event: 'Order Completed',
+    timestamp: new Date(Date.UTC(2026, 10, 20, 0, 0, i % 86400)).toISOString(),
+    properties: {
+      order_id: `o-${i}`,
+      total: (i % 500) + 10.99,
+      tax: 1.5,
+      shipping: 4,
+      currency: 'USD',
+      products: [
+        {
+          product_id: `p-${i % 50}`,
+          sku: `SKU-${i % 50}`,
+          name: 'Logo Tee',
+          category: 'Apparel',
+          price: 25,
+          quantity: 1
+        },
+        { product_id: 'mug', variant_id: 'mug-blue', name: 'Mug', price: 12.5, quantity: 2 }
+      ]
     },
     context: { traits: { email: `person${person}@example.com` } }
   } as SegmentEvent

@@ -14,7 +14,7 @@ import { createDefinition } from '../../src'
 import type { Settings } from '../../src/generated-types'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
 import { presetSubscriptions } from '../subscriptions'
-import { identifyEvent, trackEvent, writeNdjson } from './events'
+import { identifyEvent, orderEvent, trackEvent, writeNdjson } from './events'
 
 // The four measurements of `npm run bench`. Each returns raw samples; index.ts summarises them.
 
@@ -26,7 +26,7 @@ const settingsFor = (definition: DestinationDefinition<Settings>, batching: bool
     subscriptions: presetSubscriptions(definition, { only, mapping: { [only]: { enable_batching: batching } } })
   }) as unknown as JSONObject
 
-/** 1. Drip requests for `perAction` identify + `perAction` track events, one at a time and batched. */
+/** 1. Drip requests for `perAction` identify, track and order events each, one at a time and batched. */
 export async function requestsSpent(perAction: number) {
   const sim = new DripSimulator({ limits: { single: 1e9, batch: 1e9 }, keepEvents: 100 })
   const definition = createDefinition(await sim.start())
@@ -35,7 +35,8 @@ export async function requestsSpent(perAction: number) {
   try {
     for (const [action, make] of [
       ['identify', identifyEvent],
-      ['trackEvent', trackEvent]
+      ['trackEvent', trackEvent],
+      ['orderActivity', orderEvent]
     ] as const) {
       const events = Array.from({ length: perAction }, (_, i) => make(i))
       sim.reset()

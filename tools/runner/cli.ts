@@ -294,6 +294,7 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
         )
         for (const person of state.people) write(JSON.stringify({ kind: 'person', ...person }))
         for (const event of state.events) write(JSON.stringify({ kind: 'event', ...event }))
+        for (const record of state.shopper_activity) write(JSON.stringify(record))
       }
     }
   }
@@ -311,7 +312,8 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
     },
     end(summary, state) {
       write(summaryText(summary, { target: target.label, mode }))
-      if (state && !options.quiet) write(stateText(state.people, state.events, state.event_count))
+      if (state && !options.quiet)
+        write(stateText(state.people, state.events, state.event_count, state.shopper_activity))
     }
   }
 }

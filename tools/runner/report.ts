@@ -1,5 +1,5 @@
 import type { EventResult, RunSummary } from './run'
-import type { Person, StoredEvent } from '../simulator'
+import type { Person, ShopperRecord, StoredEvent } from '../simulator'
 
 // The runner's words for a person at a terminal: one line per event, a summary, and what Drip now holds.
 
@@ -16,8 +16,8 @@ export function resultLine(result: EventResult): string {
   const cells = [
     `#${result.position}`.padStart(6),
     pad(what, 34),
-    pad(result.action ? `→ ${result.action}` : '', 14),
-    pad(result.request ?? '', 38),
+    pad(result.action ? `→ ${result.action}` : '', 17),
+    pad(result.request ?? '', 44),
     pad(result.status !== undefined ? String(result.status) : '', 4),
     OUTCOME_LABEL[result.outcome]
   ]
@@ -58,20 +58,29 @@ function counted(heading: string, counts: Record<string, number>): string[] {
   return lines
 }
 
-export function stateText(people: Person[], events: StoredEvent[], eventCount: number, limit = 15): string {
-  const lines = [
-    '',
-    `What Drip now holds: ${plural(people.length, 'person', 'people')}, ${plural(eventCount, 'event')}`
-  ]
+export function stateText(
+  people: Person[],
+  events: StoredEvent[],
+  eventCount: number,
+  shopperActivity: ShopperRecord[] = [],
+  limit = 15
+): string {
+  const counts = [plural(people.length, 'person', 'people'), plural(eventCount, 'event')]
+  for (const kind of ['order', 'cart', 'product'] as const) {
+    const count = shopperActivity.filter((r) => r.kind === kind).length
+    if (count > 0) counts.push(plural(count, kind))
+  }
+  const lines = ['', `What Drip now holds: ${counts.join(', ')}`]
   if (people.length > 0) {
     lines.push(
       table(
-        ['email', 'status', 'user_id', 'tags', 'custom fields'],
+        ['email', 'status', 'user_id', 'tags', 'lifetime value', 'custom fields'],
         people.slice(0, limit).map((p) => [
           p.email,
           p.status,
           String(p.user_id ?? ''),
           p.tags.join(', '),
+          p.lifetime_value === undefined ? '' : (Number(p.lifetime_value) / 100).toFixed(2),
           Object.entries(p.custom_fields)
             .map(([k, v]) => `${k}=${String(v)}`)
             .join(' ')
@@ -89,6 +98,22 @@ export function stateText(people: Person[], events: StoredEvent[], eventCount: n
       )
     )
     if (eventCount > newest.length) lines.push(`  (newest ${newest.length} of ${eventCount} events shown)`)
+  }
+  if (shopperActivity.length > 0) {
+    lines.push(
+      table(
+        ['order / cart / product', 'email', 'actions', 'grand total', 'items'],
+        shopperActivity
+          .slice(0, limit)
+          .map((r) => [
+            r.key,
+            String(r.email ?? ''),
+            r.actions.join(', '),
+            r.grand_total === undefined ? '' : `${r.grand_total} ${String(r.currency ?? '')}`.trim(),
+            Array.isArray(r.items) ? String(r.items.length) : ''
+          ])
+      )
+    )
   }
   return lines.join('\n')
 }

@@ -3,8 +3,8 @@ import addFormats from 'ajv-formats'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { readReference } from '../reference'
 
-// Drip's request body schemas, as `npm run references` took them from Drip's own OpenAPI description of the v2 API
-// (reference/drip-api-v2.json), so request bodies are checked against what Drip publishes.
+// Drip's request body schemas, as `npm run references` took them from what Drip publishes: its OpenAPI description of
+// the v2 API (reference/drip-api-v2.json) and its Shopper Activity v3 pages (reference/drip-shopper-activity-v3.json).
 
 interface DripApiReference {
   basePath: string
@@ -19,7 +19,7 @@ export interface DripValidationError {
 }
 
 export interface RequestSchemas {
-  /** The documented path template for a request path such as `/v2/123/subscribers`, if Drip documents it. */
+  /** The documented path template (`/v2/{account_id}/subscribers`) for a request path such as `/v2/123/subscribers`. */
   route(method: string, requestPath: string): string | undefined
   /** Drip-style errors for a request body, or [] when it matches the documented request schema. */
   validate(method: string, requestPath: string, body: unknown): DripValidationError[]
@@ -28,16 +28,20 @@ export interface RequestSchemas {
 }
 
 export function dripRequestSchemas(): RequestSchemas {
-  const reference = readReference<DripApiReference>('drip-api-v2.json')
-  const basePath = reference.basePath
-  const operations = Object.keys(reference.operations).map((key) => {
-    const [method, template] = key.split(' ')
-    return {
-      method,
-      template,
-      literal: template.split('/').filter((s) => s && !s.startsWith('{')).length,
-      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`)
-    }
+  const bodies = new Map<string, Record<string, unknown> | undefined>()
+  const operations = ['drip-api-v2.json', 'drip-shopper-activity-v3.json'].flatMap((file) => {
+    const reference = readReference<DripApiReference>(file)
+    return Object.entries(reference.operations).map(([key, operation]) => {
+      const [method, local] = key.split(' ')
+      const template = `${reference.basePath}${local}`
+      bodies.set(`${method} ${template}`, operation.requestBody)
+      return {
+        method,
+        template,
+        literal: template.split('/').filter((s) => s && !s.startsWith('{')).length,
+        pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`)
+      }
+    })
   })
   // The most literal template wins: /subscribers/batches before /subscribers/{id_or_email}.
   operations.sort((a, b) => b.literal - a.literal)
@@ -46,13 +50,10 @@ export function dripRequestSchemas(): RequestSchemas {
   addFormats(ajv)
   const validators = new Map<string, ValidateFunction | null>()
 
-  const route = (method: string, requestPath: string): string | undefined => {
-    const local = requestPath.startsWith(basePath) ? requestPath.slice(basePath.length) : requestPath
-    return operations.find((o) => o.method === method.toUpperCase() && o.pattern.test(local))?.template
-  }
+  const route = (method: string, requestPath: string): string | undefined =>
+    operations.find((o) => o.method === method.toUpperCase() && o.pattern.test(requestPath))?.template
 
-  const requestSchema = (method: string, template: string) =>
-    reference.operations[`${method.toUpperCase()} ${template}`]?.requestBody
+  const requestSchema = (method: string, template: string) => bodies.get(`${method.toUpperCase()} ${template}`)
 
   const validatorFor = (method: string, template: string): ValidateFunction | null => {
     const key = `${method.toUpperCase()} ${template}`

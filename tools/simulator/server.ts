@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http'
 import type { AddressInfo, Socket } from 'net'
 import { writeFileSync } from 'fs'
-import { AccountState } from './state'
+import { randomUUID } from 'crypto'
+import { AccountState, type ShopperActivityKind } from './state'
 import { dripRequestSchemas, type DripValidationError, type RequestSchemas } from './schemas'
 import { readBody } from '../http'
 
@@ -206,13 +207,13 @@ export class DripSimulator {
       return { status: 200, body: { accounts: [...allowed].map((id) => this.accountView(id)).filter(Boolean) } }
     }
 
-    const scoped = /^\/v2\/([^/]+)\/(.+)$/.exec(path)
+    const scoped = /^\/v[23]\/([^/]+)\/(.+)$/.exec(path)
     const template = this.schemas.route(method, path)
     if (!scoped || !template) return { status: 404, body: NOT_FOUND }
     const account = this.accounts.get(scoped[1])
     if (!account || !allowed.has(account.id)) return { status: 404, body: NOT_FOUND }
     const resource = scoped[2]
-    const isBatch = resource.endsWith('/batches')
+    const isBatch = resource.endsWith('/batches') || resource.endsWith('/batch')
 
     const limited = this.spend(account.id, isBatch)
     if (limited) return limited.reply
@@ -255,6 +256,18 @@ export class DripSimulator {
       case 'POST events/batches':
         for (const event of batchItems(input, 'events')) account.recordEvent(event)
         return { status: 201, headers, body: {} }
+      case 'POST shopper_activity/order':
+      case 'POST shopper_activity/cart':
+      case 'POST shopper_activity/product':
+        account.recordShopperActivity(resource.split('/')[1] as ShopperActivityKind, input as never)
+        return { status: 202, headers, body: { request_id: randomUUID() } }
+      case 'POST shopper_activity/order/batch':
+      case 'POST shopper_activity/cart/batch':
+      case 'POST shopper_activity/product/batch': {
+        const kind = resource.split('/')[1] as ShopperActivityKind
+        for (const record of input[`${kind}s`]) account.recordShopperActivity(kind, record)
+        return { status: 202, headers, body: { request_ids: input[`${kind}s`].map(() => randomUUID()) } }
+      }
       default:
         return {
           status: 404,
@@ -360,6 +373,18 @@ function dripChecks(resource: string, body: unknown): DripValidationError[] {
           attribute: 'sms_number',
           message: 'Sms number must be a valid US mobile number with E.164 formatting'
         })
+      }
+    }
+  }
+  if (resource === 'shopper_activity/order' || resource === 'shopper_activity/cart') {
+    if (!input.email && !input.person_id) {
+      errors.push({ code: 'presence_error', attribute: 'email', message: 'Email or person_id is required' })
+    }
+  }
+  if (resource === 'shopper_activity/order/batch' || resource === 'shopper_activity/cart/batch') {
+    for (const record of (input[`${resource.split('/')[1]}s`] as Array<Record<string, unknown>>) ?? []) {
+      if (!record.email && !record.person_id) {
+        errors.push({ code: 'presence_error', attribute: 'email', message: 'Email or person_id is required' })
       }
     }
   }

@@ -48,9 +48,21 @@ const PLAIN_FIELDS = [
   'visitor_uuid'
 ]
 
+export type ShopperActivityKind = 'order' | 'cart' | 'product'
+
+/** An order, cart or product as Drip keeps it: the latest of each (by provider and id), with the actions it had. */
+export interface ShopperRecord {
+  kind: ShopperActivityKind
+  key: string
+  actions: string[]
+  [field: string]: unknown
+}
+
 export class AccountState {
   readonly people = new Map<string, Person>()
   readonly events: StoredEvent[] = []
+  /** Orders, carts and products by `kind:provider:id`. */
+  readonly shopperActivity = new Map<string, ShopperRecord>()
   /** Events received in all; `events` keeps only the newest `keepEvents` so long runs stay small. */
   eventCount = 0
 
@@ -116,13 +128,60 @@ export class AccountState {
     return event
   }
 
+  /**
+   * An order, cart or product, with Drip's rules: unique by provider and id; an order or cart for an unknown person
+   * creates them (subscribed unless `initial_status` says otherwise); orders move the person's lifetime value (in cents,
+   * as the subscriber field keeps it): a placed order adds its grand total, a later total the difference, a refund or
+   * cancellation subtracts its refund amount.
+   */
+  recordShopperActivity(kind: ShopperActivityKind, input: Record<string, unknown>, now = new Date()): ShopperRecord {
+    const id =
+      kind === 'order'
+        ? input.order_id
+        : kind === 'cart'
+          ? input.cart_id
+          : `${input.product_id}:${input.product_variant_id}`
+    const key = `${kind}:${input.provider}:${id}`
+    const previous = this.shopperActivity.get(key)
+    const record: ShopperRecord = {
+      ...(previous ?? {}),
+      ...input,
+      kind,
+      key,
+      actions: [...(previous?.actions ?? []), String(input.action)]
+    }
+    this.shopperActivity.set(key, record)
+    if (kind === 'product') return record
+    const person =
+      this.find(input) ??
+      this.upsertSubscriber({ email: input.email, initial_status: input.initial_status ?? 'active' }, now)
+    if (kind === 'order') {
+      const cents = (amount: unknown) => Math.round(Number(amount ?? 0) * 100)
+      let change = 0
+      if (input.action === 'refunded' || input.action === 'canceled') change = -cents(input.refund_amount)
+      else if (input.grand_total !== undefined) change = cents(input.grand_total) - cents(previous?.grand_total)
+      person.lifetime_value = Number(person.lifetime_value ?? 0) + change
+    }
+    this.recordEvent(
+      {
+        email: person.email,
+        action: timelineAction(kind, String(input.action)),
+        properties: { id },
+        occurred_at: input.occurred_at
+      },
+      now
+    )
+    return record
+  }
+
   snapshot() {
     return {
       id: this.id,
       name: this.name,
       people: [...this.people.values()],
       events: this.events,
-      event_count: this.eventCount
+      event_count: this.eventCount,
+      shopper_activity: [...this.shopperActivity.values()]
     }
   }
 
@@ -134,3 +193,9 @@ export class AccountState {
 }
 
 const key = (email: string) => email.trim().toLowerCase()
+
+/** How Drip names shopper activity on a person's timeline: "Placed an order", "Updated a Cart". */
+function timelineAction(kind: ShopperActivityKind, action: string): string {
+  const verb = `${action.charAt(0).toUpperCase()}${action.slice(1)}`
+  return kind === 'order' ? `${verb} an order` : `${verb} a Cart`
+}

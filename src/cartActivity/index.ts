@@ -1,0 +1,96 @@
+import type { ActionDefinition } from '@segment/actions-core'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+import { sendBatch, sendOne, shopperActivityRecords, type DripTarget } from '../drip-api'
+import {
+  batch_size,
+  currency,
+  enable_batching,
+  eventEmail,
+  eventTime,
+  items,
+  money,
+  provider,
+  shopperInitialStatus
+} from '../fields'
+import { buildCart } from '../records/shopper-activity'
+
+const CARTS = shopperActivityRecords('cart')
+
+const cartActivity = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+  title: 'Cart Activity',
+  description:
+    "Record a person's whole cart with Drip's Shopper Activity API, for abandoned-cart emails. Drip takes the whole " +
+    'cart each time: Product Added and Product Removed carry one product, not the cart, so they are not mapped here.',
+  defaultSubscription: 'type = "track" and (event = "Cart Viewed" or event = "Checkout Started")',
+  fields: {
+    provider,
+    email: eventEmail,
+    initial_status: shopperInitialStatus,
+    action: {
+      label: 'Action',
+      description: 'Whether the cart was created or updated.',
+      type: 'string',
+      required: true,
+      choices: [
+        { label: 'created', value: 'created' },
+        { label: 'updated', value: 'updated' }
+      ],
+      default: 'updated'
+    },
+    occurred_at: eventTime,
+    cart_id: {
+      label: 'Cart ID',
+      description: "The cart's id in your store: the cart id, else the checkout id, else the order id.",
+      type: 'string',
+      required: true,
+      default: {
+        '@if': {
+          exists: { '@path': '$.properties.cart_id' },
+          then: { '@path': '$.properties.cart_id' },
+          else: {
+            '@if': {
+              exists: { '@path': '$.properties.checkout_id' },
+              then: { '@path': '$.properties.checkout_id' },
+              else: { '@path': '$.properties.order_id' }
+            }
+          }
+        }
+      }
+    },
+    cart_public_id: {
+      label: 'Cart Public ID',
+      description: 'The cart number your customer sees, shown in Drip.',
+      type: 'string',
+      required: false
+    },
+    cart_url: {
+      label: 'Cart URL',
+      description:
+        "A link back to the cart in your store, for the abandoned-cart email: properties.cart_url, else the page's URL.",
+      type: 'string',
+      required: true,
+      default: {
+        '@if': {
+          exists: { '@path': '$.properties.cart_url' },
+          then: { '@path': '$.properties.cart_url' },
+          else: { '@path': '$.context.page.url' }
+        }
+      }
+    },
+    grand_total: money('Grand Total', "The cart's total, discounts included.", [
+      '$.properties.total',
+      '$.properties.revenue',
+      '$.properties.value'
+    ]),
+    total_discounts: money('Total Discounts', 'The discounts on the whole cart.', '$.properties.discount'),
+    currency,
+    items,
+    batch_size,
+    enable_batching
+  },
+  perform: (request, { settings, payload }) => sendOne(request, target, settings, CARTS, payload, buildCart),
+  performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, CARTS, payload, buildCart)
+})
+
+export default cartActivity

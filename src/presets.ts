@@ -1,0 +1,63 @@
+import { defaultValues } from '@segment/actions-core'
+import type { InputField, Preset } from '@segment/actions-core'
+
+// The subscriptions Segment sets up when an admin keeps the defaults. Segment's e-commerce events (E-commerce spec V2)
+// go to the Shopper Activity actions, and only there: Track Event's preset leaves them out, so no order is also
+// counted as a v2 conversion.
+
+/** Segment's order events and the Order Activity action each one records. */
+export const ORDER_EVENTS: Record<string, string> = {
+  'Order Completed': 'placed',
+  'Order Updated': 'updated',
+  'Order Refunded': 'refunded',
+  'Order Cancelled': 'canceled'
+}
+
+/** Segment's events that carry a whole cart. */
+export const CART_EVENTS = ['Cart Viewed', 'Checkout Started']
+
+type Actions = Record<string, { fields: Record<string, InputField> }>
+
+const mappingOf = (action: { fields: Record<string, InputField> }) => defaultValues(action.fields)
+
+export function presets(actions: Actions): Preset[] {
+  const shopperEvents = [...Object.keys(ORDER_EVENTS), ...CART_EVENTS]
+  const orderMapping = (event: string) => {
+    const { grand_total, ...mapping } = mappingOf(actions.orderActivity)
+    const action = ORDER_EVENTS[event]
+    if (action !== 'refunded' && action !== 'canceled') return { ...mapping, grand_total, action }
+    // A refund or cancellation lowers the person's lifetime value by its refund amount; the order's grand total
+    // stays what it was (Drip's docs), so none is sent.
+    return { ...mapping, action, refund_amount: grand_total }
+  }
+  return [
+    {
+      name: 'Track event',
+      subscribe: `type = "track" and ${shopperEvents.map((event) => `event != "${event}"`).join(' and ')}`,
+      partnerAction: 'trackEvent',
+      mapping: mappingOf(actions.trackEvent),
+      type: 'automatic'
+    },
+    {
+      name: 'Identify',
+      subscribe: 'type = "identify"',
+      partnerAction: 'identify',
+      mapping: mappingOf(actions.identify),
+      type: 'automatic'
+    },
+    ...Object.keys(ORDER_EVENTS).map((event): Preset => ({
+      name: event,
+      subscribe: `type = "track" and event = "${event}"`,
+      partnerAction: 'orderActivity',
+      mapping: orderMapping(event),
+      type: 'automatic'
+    })),
+    {
+      name: CART_EVENTS.join(' or '),
+      subscribe: `type = "track" and (${CART_EVENTS.map((event) => `event = "${event}"`).join(' or ')})`,
+      partnerAction: 'cartActivity',
+      mapping: { ...mappingOf(actions.cartActivity), action: 'updated' },
+      type: 'automatic'
+    }
+  ]
+}

@@ -1,0 +1,182 @@
+import type { JSONLikeObject } from '@segment/actions-core'
+import type { Payload as OrderPayload } from '../orderActivity/generated-types'
+import type { Payload as CartPayload } from '../cartActivity/generated-types'
+import type { Payload as ProductPayload } from '../productActivity/generated-types'
+import { dripInteger, emailProblem, isoDate, tagList, text, withNotes, withoutUndefined, type Built } from './values'
+
+// Segment's e-commerce events (mapped by the Order, Cart and Product Activity fields) → the orders, carts and products
+// Drip's Shopper Activity API (v3) takes. Money stays in currency units here, as v3 wants it (v2 events take cents).
+
+export type DripShopperRecord = JSONLikeObject & { provider: string; action: string }
+
+type Item = NonNullable<OrderPayload['items']>[number]
+
+const LOWER_SNAKE_CASE = /^[a-z0-9]+(_[a-z0-9]+)*$/
+
+/** Drip keeps orders unique by provider and id, and wants the provider in lower snake case: refused otherwise. */
+function providerProblem(provider: string): string | undefined {
+  if (LOWER_SNAKE_CASE.test(provider)) return undefined
+  return `Provider: "${provider}" is not in lower snake case (e.g. my_store); Drip keeps orders by provider and id, so it must be the same on every event.`
+}
+
+/** ISO 4217 as Drip takes it: three letters, upper-cased; anything else is left out with a note. */
+function currencyCode(value: string | undefined, notes: string[]): string | undefined {
+  const code = value?.trim().toUpperCase()
+  if (!code) return undefined
+  if (/^[A-Z]{3}$/.test(code)) return code
+  notes.push(`Currency left out: "${value}" is not a three-letter ISO 4217 code (e.g. USD).`)
+  return undefined
+}
+
+/** A money amount in currency units, as given, when it is a finite number. */
+function amount(value: number | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+}
+
+/**
+ * The items of an order or cart. `required`: what Drip needs on each item of this kind (the product variant id is
+ * filled from the product id when missing, as Drip advises). Segment's variant, coupon and position ride along as
+ * custom attributes.
+ */
+function buildItems(
+  items: Item[] | undefined,
+  kind: 'order' | 'cart',
+  required: Array<'name' | 'product_id' | 'price'>
+): { items?: JSONLikeObject[] } | { error: string } {
+  if (!items || items.length === 0) return {}
+  const built: JSONLikeObject[] = []
+  for (const [index, item] of items.entries()) {
+    const productId = text(item.product_id)
+    const record = withoutUndefined({
+      product_id: productId,
+      product_variant_id: text(item.product_variant_id) ?? productId,
+      sku: text(item.sku),
+      name: text(item.name),
+      brand: text(item.brand),
+      categories: tagList(item.categories as string | string[] | undefined),
+      price: amount(item.price),
+      quantity: amount(item.quantity),
+      product_url: text(item.product_url),
+      image_url: text(item.image_url),
+      variant: text(item.variant),
+      coupon: text(item.coupon),
+      position: amount(item.position)
+    })
+    const missing = required.find((field) => (record as JSONLikeObject)[field] === undefined)
+    if (missing) {
+      return {
+        error: `Items: item ${index + 1} (index ${index}) has no ${missing}; Drip needs one on every ${kind} item.`
+      }
+    }
+    built.push(record as JSONLikeObject)
+  }
+  return { items: built }
+}
+
+/** What orders and carts share: the provider, the person, the time and the currency. */
+function shopperBasics(
+  payload: {
+    provider: string
+    email: string
+    initial_status?: string
+    action: string
+    occurred_at?: string
+    currency?: string
+  },
+  notes: string[]
+): { fields: JSONLikeObject } | { error: string } {
+  const provider = payload.provider.trim()
+  const problem = providerProblem(provider) ?? emailProblem(payload.email, 'Email Address')
+  if (problem) return { error: problem }
+  return {
+    fields: {
+      provider,
+      email: payload.email,
+      initial_status: payload.initial_status,
+      action: payload.action,
+      occurred_at: isoDate(payload.occurred_at, 'Event Time', notes),
+      currency: currencyCode(payload.currency, notes)
+    }
+  }
+}
+
+export function buildOrder(payload: OrderPayload): Built<DripShopperRecord> {
+  const notes: string[] = []
+  const basics = shopperBasics(payload, notes)
+  if ('error' in basics) return basics
+  const items = buildItems(payload.items, 'order', ['name'])
+  if ('error' in items) return items
+  const refund = payload.action === 'refunded' || payload.action === 'canceled'
+  if (refund && payload.refund_amount === undefined) {
+    notes.push("Refund Amount is empty: Drip lowers the person's lifetime value only by a refund amount.")
+  }
+  const order = withoutUndefined({
+    ...basics.fields,
+    order_id: payload.order_id,
+    order_public_id: text(payload.order_public_id),
+    grand_total: amount(payload.grand_total),
+    total_discounts: amount(payload.total_discounts),
+    total_taxes: amount(payload.total_taxes),
+    total_fees: amount(payload.total_fees),
+    total_shipping: amount(payload.total_shipping),
+    refund_amount: amount(payload.refund_amount),
+    order_url: text(payload.order_url),
+    items: items.items,
+    billing_address: address(payload.billing_address),
+    shipping_address: address(payload.shipping_address)
+  }) as unknown as DripShopperRecord
+  return withNotes(order, notes)
+}
+
+export function buildCart(payload: CartPayload): Built<DripShopperRecord> {
+  const notes: string[] = []
+  const basics = shopperBasics(payload, notes)
+  if ('error' in basics) return basics
+  const items = buildItems(payload.items, 'cart', ['product_id', 'name', 'price'])
+  if ('error' in items) return items
+  const cart = withoutUndefined({
+    ...basics.fields,
+    cart_id: payload.cart_id,
+    cart_public_id: text(payload.cart_public_id),
+    cart_url: payload.cart_url,
+    grand_total: amount(payload.grand_total),
+    total_discounts: amount(payload.total_discounts),
+    items: items.items
+  }) as unknown as DripShopperRecord
+  return withNotes(cart, notes)
+}
+
+export function buildProduct(payload: ProductPayload): Built<DripShopperRecord> {
+  const notes: string[] = []
+  const provider = payload.provider.trim()
+  const problem = providerProblem(provider)
+  if (problem) return { error: problem }
+  const product = withoutUndefined({
+    provider,
+    action: payload.action,
+    occurred_at: isoDate(payload.occurred_at, 'Event Time', notes),
+    product_id: payload.product_id,
+    product_variant_id: payload.product_variant_id,
+    sku: text(payload.sku),
+    name: payload.name,
+    brand: text(payload.brand),
+    categories: tagList(payload.categories),
+    currency: currencyCode(payload.currency, notes),
+    price: payload.price,
+    inventory: dripInteger(payload.inventory, 'Inventory', notes),
+    product_url: text(payload.product_url),
+    image_url: text(payload.image_url)
+  }) as unknown as DripShopperRecord
+  return withNotes(product, notes)
+}
+
+/** An address object without its empty parts; undefined when nothing is left. */
+function address(value: Record<string, string | undefined> | undefined): Record<string, string> | undefined {
+  if (!value) return undefined
+  const parts = Object.fromEntries(
+    Object.entries(value)
+      .map(([key, part]) => [key, text(part)])
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+  )
+  return Object.keys(parts).length > 0 ? parts : undefined
+}

@@ -1,0 +1,273 @@
+import nock from 'nock'
+import { defaultValues } from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
+import definition from '../src'
+import { ACCOUNT_ID, intercept, runtime, runtimeSettings, segmentEvent } from './helpers'
+
+// Segment's e-commerce events through the runtime with the presets, to Drip's Shopper Activity API (v3): exact
+// requests, single and batch. Every body is also checked against the v3 schemas (test/contract.ts).
+
+afterEach(() => nock.cleanAll())
+
+const ORDER = `/v3/${ACCOUNT_ID}/shopper_activity/order`
+const CART = `/v3/${ACCOUNT_ID}/shopper_activity/cart`
+const ACCEPTED = { request_id: '990c99a7-5cba-42e8-8f36-aec3419186ef' }
+
+const products: JSONObject[] = [
+  {
+    product_id: 'tee',
+    sku: 'TEE-M',
+    name: 'Logo Tee',
+    brand: 'Acme',
+    variant: 'Medium',
+    category: 'Apparel',
+    price: 25,
+    quantity: 2,
+    coupon: 'SUMMER',
+    position: 1,
+    url: 'https://shop.example.com/p/tee',
+    image_url: 'https://shop.example.com/i/tee.png'
+  },
+  { product_id: 'mug', variant_id: 'mug-blue', name: 'Mug', price: 12.5, quantity: 1 }
+]
+
+/** An Order Completed as Segment's libraries send it (E-commerce spec V2). */
+const orderCompleted = (extra: JSONObject = {}) =>
+  segmentEvent({
+    type: 'track',
+    event: 'Order Completed',
+    userId: 'u-1',
+    properties: {
+      order_id: 'o-1001',
+      total: 57.5,
+      revenue: 50,
+      shipping: 5,
+      tax: 2.5,
+      discount: 5,
+      currency: 'usd',
+      products,
+      ...extra
+    },
+    context: { traits: { email: 'ada@example.com' } }
+  })
+
+const sentItems = [
+  {
+    product_id: 'tee',
+    product_variant_id: 'tee',
+    sku: 'TEE-M',
+    name: 'Logo Tee',
+    brand: 'Acme',
+    categories: ['Apparel'],
+    price: 25,
+    quantity: 2,
+    product_url: 'https://shop.example.com/p/tee',
+    image_url: 'https://shop.example.com/i/tee.png',
+    variant: 'Medium',
+    coupon: 'SUMMER',
+    position: 1
+  },
+  { product_id: 'mug', product_variant_id: 'mug-blue', name: 'Mug', price: 12.5, quantity: 1 }
+]
+
+const placed = {
+  provider: 'segment',
+  email: 'ada@example.com',
+  initial_status: 'unsubscribed',
+  action: 'placed',
+  occurred_at: '2026-11-20T10:15:00.000Z',
+  currency: 'USD',
+  order_id: 'o-1001',
+  grand_total: 57.5,
+  total_discounts: 5,
+  total_taxes: 2.5,
+  total_shipping: 5,
+  items: sentItems
+}
+
+describe('Order Completed, Refunded, Cancelled, Updated', () => {
+  it('records a placed order with its items, and no v2 conversion event', async () => {
+    const calls = intercept('post', ORDER, 202, ACCEPTED)
+    const events = nock('https://api.getdrip.com')
+      .post(/\/v2\/.*/)
+      .reply(204)
+    const results = await runtime().onEvent(orderCompleted(), runtimeSettings())
+    expect(calls).toHaveLength(1)
+    expect(calls[0].body).toEqual(placed)
+    expect(calls[0].headers['content-type']).toBe('application/json')
+    expect(events.isDone()).toBe(false)
+    const executed = results.find((r) => r.output === 'Action Executed') as { data: JSONObject }
+    expect(executed.data).toEqual({ status: 202, sent: placed, body: ACCEPTED })
+  })
+
+  it("records a refund as refund_amount, leaving the order's grand total as it was", async () => {
+    const calls = intercept('post', ORDER, 202, ACCEPTED)
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'track',
+        event: 'Order Refunded',
+        properties: { order_id: 'o-1001', total: 57.5, currency: 'USD', email: 'ada@example.com' }
+      }),
+      runtimeSettings()
+    )
+    expect(calls[0].body).toEqual({
+      provider: 'segment',
+      email: 'ada@example.com',
+      initial_status: 'unsubscribed',
+      action: 'refunded',
+      occurred_at: '2026-11-20T10:15:00.000Z',
+      currency: 'USD',
+      order_id: 'o-1001',
+      refund_amount: 57.5
+    })
+  })
+
+  it.each([
+    ['Order Cancelled', 'canceled', 'refund_amount'],
+    ['Order Updated', 'updated', 'grand_total']
+  ])('maps %s to the %s action', async (event, action, total) => {
+    const calls = intercept('post', ORDER, 202, ACCEPTED)
+    await runtime().onEvent(
+      segmentEvent({ type: 'track', event, properties: { order_id: 'o-9', revenue: 10, email: 'a@example.com' } }),
+      runtimeSettings()
+    )
+    expect(calls[0].body).toMatchObject({ action, order_id: 'o-9', [total]: 10 })
+  })
+
+  it('sends a batch to order/batch as {"orders": [...]}, each event with its own result', async () => {
+    const calls = intercept('post', `${ORDER}/batch`, 202, { request_ids: ['r1', 'r2'] })
+    const settings = runtimeSettings(
+      {},
+      { only: 'orderActivity', mapping: { orderActivity: { enable_batching: true } } }
+    )
+    const noName = orderCompleted({ order_id: 'o-2', products: [{ product_id: 'x', price: 1 }, { price: 2 }] })
+    const results = await runtime().onBatch([orderCompleted(), noName, orderCompleted({ order_id: 'o-3' })], settings)
+    expect(calls).toHaveLength(1)
+    expect(calls[0].body).toEqual({ orders: [placed, { ...placed, order_id: 'o-3' }] })
+    const multistatus = (results[0] as { multistatus: JSONObject[] }).multistatus
+    expect(multistatus).toEqual([
+      { status: 202, sent: placed, body: { request_ids: ['r1', 'r2'] } },
+      {
+        status: 400,
+        errortype: 'PAYLOAD_VALIDATION_FAILED',
+        errormessage: 'Items: item 1 (index 0) has no name; Drip needs one on every order item.',
+        errorreporter: 'INTEGRATIONS'
+      },
+      { status: 202, sent: { ...placed, order_id: 'o-3' }, body: { request_ids: ['r1', 'r2'] } }
+    ])
+  })
+
+  it('refuses an order without an order id, naming the field', async () => {
+    const error = await runtime()
+      .onEvent(orderCompleted({ order_id: null }), runtimeSettings({}, { only: 'orderActivity' }))
+      .catch((e: Error) => e)
+    expect((error as Error).message).toBe("The root value is missing the required field 'order_id'.")
+  })
+
+  it('refuses a provider that is not lower snake case, and leaves out a currency that is not ISO 4217', async () => {
+    const settings = (provider: string) =>
+      runtimeSettings({}, { only: 'orderActivity', mapping: { orderActivity: { provider } } })
+    const error = await runtime()
+      .onEvent(orderCompleted(), settings('My Store'))
+      .catch((e: Error) => e)
+    expect((error as Error).message).toMatch(/^Provider: "My Store" is not in lower snake case \(e\.g\. my_store\)/)
+
+    const calls = intercept('post', ORDER, 202, ACCEPTED)
+    const results = await runtime().onEvent(orderCompleted({ currency: 'dollars' }), settings('my_store'))
+    expect(calls[0].body).toMatchObject({ provider: 'my_store' })
+    expect((calls[0].body as JSONObject).currency).toBeUndefined()
+    const executed = results.find((r) => r.output === 'Action Executed') as { data: { notes: string[] } }
+    expect(executed.data.notes).toEqual([
+      'Currency left out: "dollars" is not a three-letter ISO 4217 code (e.g. USD).'
+    ])
+  })
+})
+
+describe('Cart Viewed and Checkout Started', () => {
+  it("record the whole cart, with the page's URL as the cart URL", async () => {
+    const calls = intercept('post', CART, 202, ACCEPTED, 2)
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'track',
+        event: 'Cart Viewed',
+        properties: { cart_id: 'c-9', products: [products[1]] },
+        context: { traits: { email: 'kat@example.com' }, page: { url: 'https://shop.example.com/cart' } }
+      }),
+      runtimeSettings()
+    )
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'track',
+        event: 'Checkout Started',
+        properties: { checkout_id: 'co-7', value: 12.5, cart_url: 'https://shop.example.com/c/co-7', products },
+        context: { traits: { email: 'kat@example.com' } }
+      }),
+      runtimeSettings()
+    )
+    const base = {
+      provider: 'segment',
+      email: 'kat@example.com',
+      initial_status: 'unsubscribed',
+      action: 'updated',
+      occurred_at: '2026-11-20T10:15:00.000Z'
+    }
+    expect(calls.map((c) => c.body)).toEqual([
+      { ...base, cart_id: 'c-9', cart_url: 'https://shop.example.com/cart', items: [sentItems[1]] },
+      { ...base, cart_id: 'co-7', cart_url: 'https://shop.example.com/c/co-7', grand_total: 12.5, items: sentItems }
+    ])
+  })
+
+  it('refuses a cart item without a price, naming the item', async () => {
+    const error = await runtime()
+      .onEvent(
+        segmentEvent({
+          type: 'track',
+          event: 'Cart Viewed',
+          properties: { cart_id: 'c-1', cart_url: 'https://s.example/c', products: [{ product_id: 'p', name: 'P' }] },
+          context: { traits: { email: 'a@example.com' } }
+        }),
+        runtimeSettings()
+      )
+      .catch((e: Error) => e)
+    expect((error as Error).message).toBe('Items: item 1 (index 0) has no price; Drip needs one on every cart item.')
+  })
+})
+
+describe('Product Activity (catalog changes, by mapping)', () => {
+  it('sends a product with its variant defaulting to the product id', async () => {
+    const calls = intercept('post', `/v3/${ACCOUNT_ID}/shopper_activity/product`, 202, ACCEPTED)
+    const settings = {
+      ...runtimeSettings(),
+      subscriptions: [
+        {
+          partnerAction: 'productActivity',
+          subscribe: 'type = "track" and event = "Product Updated"',
+          mapping: { ...defaultsOf('productActivity'), action: 'created' }
+        }
+      ]
+    } as unknown as JSONObject
+    await runtime().onEvent(
+      segmentEvent({
+        type: 'track',
+        event: 'Product Updated',
+        properties: { product_id: 'tee', name: 'Logo Tee', price: '25.00', category: 'Apparel', inventory: 12 }
+      }),
+      settings
+    )
+    expect(calls[0].body).toEqual({
+      provider: 'segment',
+      action: 'created',
+      occurred_at: '2026-11-20T10:15:00.000Z',
+      product_id: 'tee',
+      product_variant_id: 'tee',
+      name: 'Logo Tee',
+      categories: ['Apparel'],
+      price: 25,
+      inventory: 12
+    })
+  })
+})
+
+function defaultsOf(action: string): JSONObject {
+  return defaultValues(definition.actions[action].fields)
+}
