@@ -192,14 +192,26 @@ export interface Delivery {
   notes?: string[]
 }
 
-/** Where one kind of record goes, alone and in a batch, and the bodies that carry it there. */
-export interface RecordKind {
-  /** Below the base URL, for an account: one record, and a batch. */
-  path(account: string): string
+/** Where a batch of one kind of record goes, and the body that carries it there. */
+export interface BatchKind {
+  /** Below the base URL, for an account. */
   batchPath(account: string): string
-  /** The body for one record's JSON, and for a batch of them. */
-  one(json: string): string
+  /** The body for a batch of records' JSON. */
   many(jsons: string[]): string
+}
+
+/** Where one kind of record goes, alone and in a batch, and the bodies that carry it there. */
+export interface RecordKind extends BatchKind {
+  /** Below the base URL, for an account: one record. */
+  path(account: string): string
+  /** The body for one record's JSON. */
+  one(json: string): string
+}
+
+/** Global unsubscribes in a batch: `POST /v2/:account_id/unsubscribes/batches` with `{batches: [{subscribers: [...]}]}`. */
+export const UNSUBSCRIBES: BatchKind = {
+  batchPath: (account) => `v2/${account}/unsubscribes/batches`,
+  many: (jsons) => `{"batches":[{"subscribers":[${jsons.join(',')}]}]}`
 }
 
 /** A REST v2 record: `POST /v2/:account_id/<key>` with `{key: [record]}`, `.../<key>/batches` with `{batches: [{key: [...]}]}`. */
@@ -266,7 +278,7 @@ export async function sendBatch<P, T extends JSONLikeObject>(
   request: RequestClient,
   target: DripTarget,
   settings: Settings,
-  kind: RecordKind,
+  kind: BatchKind,
   payloads: P[],
   build: (payload: P) => Built<T>
 ): Promise<MultiStatusResponse> {
@@ -309,6 +321,123 @@ export async function sendBatch<P, T extends JSONLikeObject>(
     } catch (error) {
       const dripError = refusedForAnother(error as DripActionError, chunk.length)
       for (const { index, record } of chunk) refuse(index, dripError, record)
+    }
+  }
+  return results
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Calls: actions whose requests are not records (tags, unsubscribes, deletion, Email Series, workflows)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** One request to Drip. Built by a plan from a payload; every id or email in `path` is already URL-encoded. */
+export interface DripCall {
+  method: 'POST' | 'DELETE'
+  /** Below /v2/:account_id/. */
+  path: string
+  body?: JSONLikeObject
+  /** Deleting or removing what Drip does not have: a 404 means the wish is already true. */
+  absentIsDone?: boolean
+}
+
+/** The calls one payload makes, in order, and what to report as sent. */
+export interface Plan {
+  calls: DripCall[]
+  sent: JSONLikeObject
+}
+
+/** A path segment from a payload (an email, a tag, an id): encoded, so nothing in it can change the path. */
+export const segment = (value: string | number) => encodeURIComponent(String(value))
+
+/** The plan for a payload, or the error that keeps it from being sent (a failure of the plan is that payload's own). */
+function planFor<P>(
+  payload: P,
+  plan: (payload: P) => Built<Plan>
+): { plan: Plan; notes?: string[] } | { error: DripActionError } {
+  try {
+    const built = plan(payload)
+    if ('error' in built) return { error: new PayloadValidationError(built.error) }
+    return { plan: built.record, notes: built.notes }
+  } catch (error) {
+    return { error: localFailure(error) }
+  }
+}
+
+/** Makes a plan's calls in order; the first failure throws, as an actions-core error. */
+async function runCalls(
+  request: RequestClient,
+  target: DripTarget,
+  checked: ReturnType<typeof checkedSettings>,
+  plan: Plan
+): Promise<DripAnswer> {
+  let last: DripAnswer = { status: 204, body: {} }
+  for (const call of plan.calls) {
+    const url = `${target.baseUrl}/v2/${checked.account}/${call.path}`
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body)
+    try {
+      last = await dripRequest(request, target, url, { method: call.method, body }, checked)
+    } catch (error) {
+      if (!(call.absentIsDone && (error as DripActionError).status === 404)) throw error
+      last = { status: 404, body: { note: 'Drip did not have it: nothing to remove' } }
+    }
+  }
+  return last
+}
+
+/** perform for calls: the payload's plan, its calls made in order; the first failure throws. */
+export async function sendCalls<P>(
+  request: RequestClient,
+  target: DripTarget,
+  settings: Settings,
+  payload: P,
+  plan: (payload: P) => Built<Plan>
+): Promise<Delivery> {
+  const checked = checkedSettings(settings)
+  const planned = planFor(payload, plan)
+  if ('error' in planned) throw planned.error
+  const answer = await runCalls(request, target, checked, planned.plan)
+  const delivery: Delivery = { status: answer.status, sent: planned.plan.sent, body: answer.body }
+  if (planned.notes) delivery.notes = planned.notes
+  return delivery
+}
+
+/**
+ * performBatch for actions Drip has no batch endpoint for: each payload's calls, one payload after another (two
+ * requests for the same person at once would meet Drip's 429), each payload with its own result.
+ */
+export async function sendEach<P>(
+  request: RequestClient,
+  target: DripTarget,
+  settings: Settings,
+  payloads: P[],
+  plan: (payload: P) => Built<Plan>
+): Promise<MultiStatusResponse> {
+  const results = new MultiStatusResponse()
+  const refuse = (index: number, error: DripActionError, sent?: JSONLikeObject) =>
+    results.setErrorResponseAtIndex(index, {
+      status: error.status ?? 400,
+      errortype: errorType(error),
+      errormessage: error.message,
+      ...(sent ? { sent } : {})
+    })
+  let checked: ReturnType<typeof checkedSettings>
+  try {
+    checked = checkedSettings(settings)
+  } catch (error) {
+    payloads.forEach((_payload, index) => refuse(index, error as DripActionError))
+    return results
+  }
+  for (const [index, payload] of payloads.entries()) {
+    const planned = planFor(payload, plan)
+    if ('error' in planned) {
+      refuse(index, planned.error)
+      continue
+    }
+    try {
+      const answer = await runCalls(request, target, checked, planned.plan)
+      results.setSuccessResponseAtIndex(index, { status: answer.status, sent: planned.plan.sent, body: answer.body })
+    } catch (error) {
+      refuse(index, error as DripActionError, planned.plan.sent)
     }
   }
   return results

@@ -68,6 +68,62 @@ export const eventTime: InputField = {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Lifecycle (tags, Email Series, workflows)
+// ---------------------------------------------------------------------------------------------------------------
+
+export const tagsToAdd: InputField = {
+  label: 'Tags to Add',
+  description:
+    "Tags to apply to the person: a comma delimited list or an array. Pick from the account's tags or type new ones.",
+  type: 'string',
+  multiple: true,
+  required: false,
+  dynamic: true
+}
+
+export const tagsToRemove: InputField = {
+  label: 'Tags to Remove',
+  description: 'Tags to take off the person: a comma delimited list or an array.',
+  type: 'string',
+  multiple: true,
+  required: false,
+  dynamic: true
+}
+
+export const userId: InputField = {
+  label: 'User ID',
+  description: "Your own id for the person (Drip's user_id).",
+  type: 'string',
+  required: false,
+  default: path('$.userId')
+}
+
+export const timeZone: InputField = {
+  label: 'Timezone',
+  description: "The person's time zone (an Olson name such as Europe/London).",
+  type: 'string',
+  required: false,
+  default: path('$.context.timezone')
+}
+
+export const workflowId: InputField = {
+  label: 'Workflow',
+  description:
+    'The workflow (active ones are listed). Drip silently ignores a workflow that is not active: the request succeeds ' +
+    'and nothing happens, so activate the workflow in Drip first.',
+  type: 'string',
+  required: true,
+  dynamic: true
+}
+export const personCustomFields: InputField = {
+  label: 'Custom fields',
+  description:
+    "Custom fields to set on the person; values are sent as strings, keys in Drip's lowercase_underscore form.",
+  type: 'object',
+  required: false
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Shopper Activity (orders, carts, products)
 // ---------------------------------------------------------------------------------------------------------------
 

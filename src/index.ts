@@ -2,12 +2,19 @@ import { InvalidAuthenticationError } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { DRIP_API_BASE_URL, DRIP_REQUEST_TIMEOUT_MS, USER_AGENT } from './constants'
-import { accountIdsOfKey, authorizationHeader, type DripTarget } from './drip-api'
+import { accountIdsOfKey, authorizationHeader, sendCalls, type DripTarget } from './drip-api'
+import { deletionPlan } from './records/lifecycle'
 import identify from './identify'
 import trackEvent from './trackEvent'
 import orderActivity from './orderActivity'
 import cartActivity from './cartActivity'
 import productActivity from './productActivity'
+import updateTags from './updateTags'
+import unsubscribe from './unsubscribe'
+import deletePerson from './deletePerson'
+import subscribeToCampaign from './subscribeToCampaign'
+import startWorkflow from './startWorkflow'
+import removeFromWorkflow from './removeFromWorkflow'
 import { presets } from './presets'
 
 /**
@@ -24,7 +31,13 @@ export function createDefinition(
     identify: identify(target),
     orderActivity: orderActivity(target),
     cartActivity: cartActivity(target),
-    productActivity: productActivity(target)
+    productActivity: productActivity(target),
+    updateTags: updateTags(target),
+    unsubscribe: unsubscribe(target),
+    deletePerson: deletePerson(target),
+    subscribeToCampaign: subscribeToCampaign(target),
+    startWorkflow: startWorkflow(target),
+    removeFromWorkflow: removeFromWorkflow(target)
   }
   return {
     name: 'Drip (Actions)',
@@ -57,6 +70,8 @@ export function createDefinition(
         return true
       }
     },
+    // Segment's deletion requests (user deletion and suppression) carry only a userId and an anonymousId.
+    onDelete: (request, { settings, payload }) => sendCalls(request, target, settings, payload, deletionPlan),
     extendRequest: ({ settings }) => ({
       headers: {
         Authorization: authorizationHeader(settings.apiKey),

@@ -16,12 +16,19 @@ export const ORDER_EVENTS: Record<string, string> = {
 /** Segment's events that carry a whole cart. */
 export const CART_EVENTS = ['Cart Viewed', 'Checkout Started']
 
+/** Engage's audience events, Segment's unsubscribe and deletion events, and the actions that handle them. */
+export const LIFECYCLE_EVENTS = ['Audience Entered', 'Audience Exited', 'User Unsubscribed', 'User Deleted']
+
+/** The Engage audience an Audience Entered or Exited event is about. */
+const AUDIENCE_KEY = { '@path': '$.context.personas.computation_key' }
+
 type Actions = Record<string, { fields: Record<string, InputField> }>
 
 const mappingOf = (action: { fields: Record<string, InputField> }) => defaultValues(action.fields)
 
 export function presets(actions: Actions): Preset[] {
-  const shopperEvents = [...Object.keys(ORDER_EVENTS), ...CART_EVENTS]
+  // Events with an action of their own; an event recorded after User Deleted would create the person again.
+  const handledElsewhere = [...Object.keys(ORDER_EVENTS), ...CART_EVENTS, ...LIFECYCLE_EVENTS]
   const orderMapping = (event: string) => {
     const { grand_total, ...mapping } = mappingOf(actions.orderActivity)
     const action = ORDER_EVENTS[event]
@@ -33,7 +40,7 @@ export function presets(actions: Actions): Preset[] {
   return [
     {
       name: 'Track event',
-      subscribe: `type = "track" and ${shopperEvents.map((event) => `event != "${event}"`).join(' and ')}`,
+      subscribe: `type = "track" and ${handledElsewhere.map((event) => `event != "${event}"`).join(' and ')}`,
       partnerAction: 'trackEvent',
       mapping: mappingOf(actions.trackEvent),
       type: 'automatic'
@@ -52,6 +59,34 @@ export function presets(actions: Actions): Preset[] {
       mapping: orderMapping(event),
       type: 'automatic'
     })),
+    {
+      name: 'Audience Entered',
+      subscribe: 'type = "track" and event = "Audience Entered"',
+      partnerAction: 'updateTags',
+      mapping: { ...mappingOf(actions.updateTags), tags: AUDIENCE_KEY },
+      type: 'automatic'
+    },
+    {
+      name: 'Audience Exited',
+      subscribe: 'type = "track" and event = "Audience Exited"',
+      partnerAction: 'updateTags',
+      mapping: { ...mappingOf(actions.updateTags), remove_tags: AUDIENCE_KEY },
+      type: 'automatic'
+    },
+    {
+      name: 'User Unsubscribed',
+      subscribe: 'type = "track" and event = "User Unsubscribed"',
+      partnerAction: 'unsubscribe',
+      mapping: mappingOf(actions.unsubscribe),
+      type: 'automatic'
+    },
+    {
+      name: 'User Deleted',
+      subscribe: 'type = "track" and event = "User Deleted"',
+      partnerAction: 'deletePerson',
+      mapping: mappingOf(actions.deletePerson),
+      type: 'automatic'
+    },
     {
       name: CART_EVENTS.join(' or '),
       subscribe: `type = "track" and (${CART_EVENTS.map((event) => `event = "${event}"`).join(' or ')})`,

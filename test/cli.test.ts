@@ -53,8 +53,12 @@ it('replays the bundled sample into the simulator and exits 0', async () => {
   expect(stdout).toMatch(/Replaying the sample events via onEvent → Drip simulator at http:\/\/127\.0\.0\.1:\d+/)
   expect(stdout).toMatch(/#1 identify .*→ identify .*POST \/v2\/9999999\/subscribers +200 +delivered/)
   expect(stdout).toMatch(/REJECTED: The root value is missing the required field 'email'\./)
-  expect(stdout).toMatch(/events read +15/)
+  expect(stdout).toMatch(/events read +21/)
   expect(stdout).toMatch(/What Drip now holds: 3 people, 7 events, 1 order, 2 carts/)
+  expect(stdout).toMatch(
+    /#18 track "Audience Exited" +→ updateTags +DELETE \/v2\/9999999\/subscribers\/katherine%40… 204 +delivered/
+  )
+  expect(stdout).toMatch(/DELETE \/v2\/9999999\/subscribers\/:id_or_email\/tags\/:tag +1/)
   expect(stdout).toMatch(
     /#7 track "Order Completed" .*→ orderActivity +POST \/v3\/9999999\/shopper_activity\/order +202 +delivered/
   )

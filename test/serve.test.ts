@@ -27,7 +27,13 @@ it('GET /manifest answers with the definition', async () => {
     'identify',
     'orderActivity',
     'cartActivity',
-    'productActivity'
+    'productActivity',
+    'updateTags',
+    'unsubscribe',
+    'deletePerson',
+    'subscribeToCampaign',
+    'startWorkflow',
+    'removeFromWorkflow'
   ])
   expect(manifest.actions.identify.fields.email.label).toBe('Email Address')
 })
@@ -153,4 +159,15 @@ it('takes PORT as a whole number, and says so otherwise', () => {
   expect(portFrom({ PORT: '3917' })).toBe(3917)
   expect(() => portFrom({ PORT: 'abc' })).toThrow('PORT must be a whole number from 0 to 65535, not "abc"')
   expect(() => portFrom({ PORT: '70000' })).toThrow('PORT must be a whole number')
+})
+
+it('POST /<action>/<field> fills a picker from the account, as the Actions Tester asks', async () => {
+  const { status, body } = await post('/subscribeToCampaign/campaign_id', { settings })
+  expect(status).toBe(200)
+  expect(body).toEqual({ choices: [{ label: 'Welcome Series', value: '1001', description: 'active' }] })
+  const bad = await post('/startWorkflow/workflow_id', { settings: { ...settings, apiKey: 'wrong' } })
+  expect(bad.body).toEqual({
+    choices: [],
+    error: { message: expect.stringMatching(/^Drip rejected the API key/), code: '401' }
+  })
 })

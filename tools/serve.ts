@@ -112,6 +112,24 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     }
   }
 
+  // Pickers, as action-destinations' server routes them: POST /<actionSlug>/<field> with {settings, payload, page}.
+  for (const [slug, action] of Object.entries(destination.actions)) {
+    for (const field of dynamicFieldNames(def.actions[slug].dynamicFields)) {
+      routes[`/${slug}/${field}`] = async (body) => {
+        const input = {
+          settings: (body.settings ?? {}) as unknown as Settings,
+          payload: (body.payload ?? {}) as JSONObject,
+          page: String(body.page ?? '1')
+        }
+        try {
+          return await action.executeDynamicField(field, input as never)
+        } catch (error) {
+          return { choices: [], error: { message: (error as Error).message, code: '500' } }
+        }
+      }
+    }
+  }
+
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: Error) => {
       // Nothing a request does may end the server: answer what can still be answered, and go on.
@@ -183,6 +201,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         server.close(() => resolve())
       })
   }
+}
+
+/** The picker routes of an action: `field`, or `field.__keys__` for the keys of an object field. */
+function dynamicFieldNames(dynamicFields: Record<string, unknown> | undefined): string[] {
+  return Object.entries(dynamicFields ?? {}).flatMap(([field, handler]) =>
+    typeof handler === 'function' ? [field] : Object.keys(handler as object).map((key) => `${field}.${key}`)
+  )
 }
 
 /** PORT from the environment: a whole number from 0 to 65535, else a usage error. */

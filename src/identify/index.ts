@@ -4,6 +4,7 @@ import type { Payload } from './generated-types'
 import { restRecords, sendBatch, sendOne, type DripTarget } from '../drip-api'
 import { batch_size, email, enable_batching, prospect, traitKeysReadBy } from '../fields'
 import { buildSubscriber } from '../records/subscriber'
+import { pickFrom } from '../pickers'
 
 const SUBSCRIBERS = restRecords('subscribers')
 
@@ -20,6 +21,9 @@ const fields: Record<string, InputField> = {
     description: "Custom fields to add to a person's profile. Non string values will be stringified.",
     type: 'object',
     required: false,
+    // Its keys can be picked from the custom fields the account already has.
+    dynamic: true,
+    additionalProperties: true,
     default: trait('custom_fields')
   },
   email: { ...email, default: trait('email') },
@@ -203,6 +207,12 @@ const identify = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
   description: 'Identify person in Drip',
   defaultSubscription: 'type = "identify"',
   fields,
+  dynamicFields: {
+    custom_fields: {
+      __keys__: (request, { settings, page }) =>
+        pickFrom(request, target, settings, { path: 'custom_field_identifiers', key: 'custom_field_identifiers', page })
+    }
+  },
   perform: (request, { settings, payload }) => sendOne(request, target, settings, SUBSCRIBERS, payload, build),
   performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, SUBSCRIBERS, payload, build)
 })

@@ -38,7 +38,7 @@ export function summaryText(summary: RunSummary, extra: { target: string; mode: 
     `  Drip requests sent         ${summary.requests}`
   ]
   for (const [endpoint, count] of Object.entries(summary.requestsByEndpoint)) {
-    lines.push(`    ${pad(endpoint, 40)} ${count}`)
+    lines.push(`    ${pad(endpoint, 62)} ${count}`)
   }
   lines.push(...counted('why events were rejected or failed:', summary.reasons))
   lines.push(...counted('values left out of delivered events:', summary.notes))

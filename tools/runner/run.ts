@@ -269,7 +269,7 @@ export class Runner {
     this.destination.responses.length = 0
     for (const exchange of captured.exchanges) {
       this.summary.requests++
-      const endpoint = `${exchange.request.method} ${new URL(exchange.request.url).pathname}`
+      const endpoint = endpointOf(exchange)
       this.summary.requestsByEndpoint[endpoint] = (this.summary.requestsByEndpoint[endpoint] ?? 0) + 1
     }
     return captured
@@ -308,6 +308,21 @@ function describe(
   const name =
     event.type === 'track' ? event.event : event.type === 'page' || event.type === 'screen' ? event.name : undefined
   return { position: where.position, line: where.line, type: event.type, ...(name ? { name } : {}) }
+}
+
+/** Which endpoint an exchange went to, emails, tags and ids in the path shown as Drip's docs name them. */
+function endpointOf(exchange: Exchange): string {
+  const names: Record<string, string> = {
+    subscribers: ':id_or_email',
+    tags: ':tag',
+    campaigns: ':campaign_id',
+    workflows: ':workflow_id'
+  }
+  const parts = new URL(exchange.request.url).pathname.split('/')
+  const shown = parts.map((part, i) =>
+    i > 3 && names[parts[i - 1]] && part !== 'batches' ? names[parts[i - 1]] : part
+  )
+  return `${exchange.request.method} ${shown.join('/')}`
 }
 
 function requestLine(exchanges: Exchange[]): string | undefined {

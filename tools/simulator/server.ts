@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'net'
 import { writeFileSync } from 'fs'
 import { randomUUID } from 'crypto'
-import { AccountState, type ShopperActivityKind } from './state'
+import { AccountState, type Person, type ShopperActivityKind } from './state'
 import { dripRequestSchemas, type DripValidationError, type RequestSchemas } from './schemas'
 import { readBody } from '../http'
 
@@ -234,6 +234,14 @@ export class DripSimulator {
       return { status: 422, body: { errors: extra }, headers: this.rateHeaders(account.id, isBatch) }
 
     const headers = this.rateHeaders(account.id, isBatch)
+    const lifecycle = this.lifecycle(
+      method,
+      resource,
+      new URL(req.url ?? '/', 'http://127.0.0.1').searchParams,
+      body,
+      account
+    )
+    if (lifecycle) return { ...lifecycle, headers }
     const input = body as Record<string, Array<Record<string, unknown>>>
     switch (`${method} ${resource}`) {
       case 'POST subscribers': {
@@ -276,6 +284,76 @@ export class DripSimulator {
             errors: [{ code: 'not_found_error', message: `The simulator does not implement ${method} ${template}` }]
           }
         }
+    }
+  }
+
+  /**
+   * Tags, unsubscribes, deletion, Email Series, workflows and the lists pickers read, with Drip's answers: 404 for a
+   * person, Email Series or workflow the account does not have.
+   */
+  private lifecycle(
+    method: string,
+    resource: string,
+    query: URLSearchParams,
+    body: unknown,
+    account: AccountState
+  ): Reply | undefined {
+    const input = (body ?? {}) as Record<string, unknown>
+    const parts = resource.split('/').map(decodeURIComponent)
+    const notFound = { status: 404, body: NOT_FOUND }
+    const view = (person: Person | undefined, status = 200): Reply =>
+      person ? { status, body: { subscribers: [person] } } : notFound
+    // Ids and emails stand at odd places of the path (subscribers/:id/tags/:tag); the batch path has none.
+    const shape = resource === 'unsubscribes/batches' ? resource : parts.map((p, i) => (i % 2 ? ':' : p)).join('/')
+    const route = `${method} ${shape}`
+    switch (route) {
+      case 'GET tags':
+        return { status: 200, body: { tags: account.tagsInUse() } }
+      case 'GET custom_field_identifiers':
+        return { status: 200, body: { custom_field_identifiers: account.customFieldKeys() } }
+      case 'GET campaigns':
+      case 'GET workflows': {
+        const lists = [...(parts[0] === 'campaigns' ? account.campaigns : account.workflows).values()]
+        const status = query.get('status')
+        const shown = status && status !== 'all' ? lists.filter((l) => l.status === status) : lists
+        return {
+          status: 200,
+          body: page(
+            parts[0],
+            shown.map(({ members: _members, ...list }) => list),
+            query
+          )
+        }
+      }
+      case 'POST tags':
+        for (const { email, tag } of input.tags as Array<{ email: string; tag: string }>) account.addTag(email, tag)
+        return { status: 201, body: {} }
+      case 'DELETE subscribers/:/tags/:':
+        return account.removeTag(parts[1], parts[3]) ? { status: 204 } : notFound
+      case 'POST subscribers/:/unsubscribe_all':
+        return view(account.unsubscribeAll(parts[1]))
+      case 'POST subscribers/:/remove':
+        return view(account.removeFromCampaigns(parts[1], query.get('campaign_id') ?? undefined))
+      case 'POST unsubscribes/batches':
+        for (const batch of input.batches as Array<{ subscribers: Array<{ email: string }> }>) {
+          for (const subscriber of batch.subscribers) account.unsubscribeAll(subscriber.email)
+        }
+        return { status: 204 }
+      case 'DELETE subscribers/:':
+        return account.deletePerson(parts[1]) ? { status: 204 } : notFound
+      case 'POST campaigns/:/subscribers':
+      case 'POST workflows/:/subscribers': {
+        const list = (parts[0] === 'campaigns' ? account.campaigns : account.workflows).get(parts[1])
+        if (!list) return notFound
+        const subscriber = (input.subscribers as Array<Record<string, unknown>>)[0]
+        return view(account.join(list, subscriber, parts[0] === 'workflows'), 201)
+      }
+      case 'DELETE workflows/:/subscribers/:': {
+        const list = account.workflows.get(parts[1])
+        return list && account.leave(list, parts[3]) ? { status: 204 } : notFound
+      }
+      default:
+        return undefined
     }
   }
 
@@ -402,6 +480,17 @@ function dripChecks(resource: string, body: unknown): DripValidationError[] {
     }
   }
   return errors
+}
+
+/** One page of a list, as Drip pages its lists (`page`, `per_page` up to 1,000, 100 by default) with its `meta`. */
+function page(key: string, items: unknown[], query: URLSearchParams) {
+  const perPage = Math.min(1000, Math.max(1, Number(query.get('per_page') ?? 100) || 100))
+  const total = Math.max(1, Math.ceil(items.length / perPage))
+  const current = Math.min(total, Math.max(1, Number(query.get('page') ?? 1) || 1))
+  return {
+    meta: { page: current, count: perPage, total_pages: total, total_count: items.length },
+    [key]: items.slice((current - 1) * perPage, current * perPage)
+  }
 }
 
 function batchItems(input: Record<string, unknown>, key: string): Array<Record<string, unknown>> {

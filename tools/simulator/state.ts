@@ -58,6 +58,25 @@ export interface ShopperRecord {
   [field: string]: unknown
 }
 
+/** An Email Series campaign or a workflow. */
+export interface Sequence {
+  id: string
+  name: string
+  status: 'active' | 'draft' | 'paused'
+  /** Emails of the people on it. */
+  members: string[]
+}
+
+/** The Email Series and workflows a new account has, so pickers and subscriptions have something to work with. */
+export const DEMO_CAMPAIGNS = [
+  { id: '1001', name: 'Welcome Series', status: 'active' as const },
+  { id: '1002', name: 'Winback', status: 'paused' as const }
+]
+export const DEMO_WORKFLOWS = [
+  { id: '2001', name: 'Onboarding', status: 'active' as const },
+  { id: '2002', name: 'Abandoned Cart (draft)', status: 'draft' as const }
+]
+
 export class AccountState {
   readonly people = new Map<string, Person>()
   readonly events: StoredEvent[] = []
@@ -66,11 +85,88 @@ export class AccountState {
   /** Events received in all; `events` keeps only the newest `keepEvents` so long runs stay small. */
   eventCount = 0
 
+  readonly campaigns = new Map<string, Sequence>(DEMO_CAMPAIGNS.map((c) => [c.id, { ...c, members: [] }]))
+  readonly workflows = new Map<string, Sequence>(DEMO_WORKFLOWS.map((w) => [w.id, { ...w, members: [] }]))
+
   constructor(
     readonly id: string,
     readonly name: string,
     private readonly keepEvents: number
   ) {}
+
+  /** The person with this Drip id or email (as it comes in a path). */
+  person(idOrEmail: string): Person | undefined {
+    return this.find(idOrEmail.includes('@') ? { email: idOrEmail } : { id: idOrEmail })
+  }
+
+  /** Tags applied by POST /tags; a person Drip has not seen yet is created for them. */
+  addTag(email: string, tag: string, now = new Date()): void {
+    const person = this.person(email) ?? this.upsertSubscriber({ email }, now)
+    if (!person.tags.includes(tag)) person.tags.push(tag)
+  }
+
+  removeTag(idOrEmail: string, tag: string): Person | undefined {
+    const person = this.person(idOrEmail)
+    if (person) person.tags = person.tags.filter((t) => t !== tag)
+    return person
+  }
+
+  /** Unsubscribed from every mailing: status unsubscribed, off every Email Series. */
+  unsubscribeAll(idOrEmail: string): Person | undefined {
+    const person = this.person(idOrEmail)
+    if (!person) return undefined
+    person.status = 'unsubscribed'
+    for (const campaign of this.campaigns.values())
+      campaign.members = campaign.members.filter((m) => m !== person.email)
+    return person
+  }
+
+  /** Off one Email Series, or all of them when no campaign is named. */
+  removeFromCampaigns(idOrEmail: string, campaignId?: string): Person | undefined {
+    const person = this.person(idOrEmail)
+    if (!person) return undefined
+    for (const campaign of this.campaigns.values()) {
+      if (!campaignId || campaign.id === campaignId)
+        campaign.members = campaign.members.filter((m) => m !== person.email)
+    }
+    return person
+  }
+
+  deletePerson(idOrEmail: string): boolean {
+    const person = this.person(idOrEmail)
+    if (!person) return false
+    this.people.delete(key(person.email))
+    for (const list of [...this.campaigns.values(), ...this.workflows.values()]) {
+      list.members = list.members.filter((m) => m !== person.email)
+    }
+    return true
+  }
+
+  /**
+   * Joins an Email Series or a workflow, creating or updating the person. Drip silently ignores a workflow that is not
+   * active (`onlyActive`): the person is updated and the workflow left as it was.
+   */
+  join(list: Sequence, input: Record<string, unknown>, onlyActive: boolean, now = new Date()): Person {
+    const person = this.upsertSubscriber(input, now)
+    if ((!onlyActive || list.status === 'active') && !list.members.includes(person.email))
+      list.members.push(person.email)
+    return person
+  }
+
+  leave(list: Sequence, idOrEmail: string): Person | undefined {
+    const person = this.person(idOrEmail)
+    if (person) list.members = list.members.filter((m) => m !== person.email)
+    return person
+  }
+
+  /** Every tag in use, and every custom field key, for the pickers. */
+  tagsInUse(): string[] {
+    return [...new Set([...this.people.values()].flatMap((p) => p.tags))].sort()
+  }
+
+  customFieldKeys(): string[] {
+    return [...new Set([...this.people.values()].flatMap((p) => Object.keys(p.custom_fields)))].sort()
+  }
 
   /** Create or update a person as Drip does: by email (or Drip id), `status` over `initial_status`, tags merged. */
   upsertSubscriber(input: Record<string, unknown>, now = new Date()): Person {
@@ -181,7 +277,9 @@ export class AccountState {
       people: [...this.people.values()],
       events: this.events,
       event_count: this.eventCount,
-      shopper_activity: [...this.shopperActivity.values()]
+      shopper_activity: [...this.shopperActivity.values()],
+      campaigns: [...this.campaigns.values()],
+      workflows: [...this.workflows.values()]
     }
   }
 

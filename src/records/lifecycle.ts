@@ -1,0 +1,156 @@
+import type { JSONLikeObject } from '@segment/actions-core'
+import type { Payload as TagsPayload } from '../updateTags/generated-types'
+import type { Payload as UnsubscribePayload } from '../unsubscribe/generated-types'
+import type { Payload as DeletePayload } from '../deletePerson/generated-types'
+import type { Payload as CampaignPayload } from '../subscribeToCampaign/generated-types'
+import type { Payload as StartWorkflowPayload } from '../startWorkflow/generated-types'
+import type { Payload as RemoveFromWorkflowPayload } from '../removeFromWorkflow/generated-types'
+import { segment, type Plan } from '../drip-api'
+import { customFields } from './subscriber'
+import { dripInteger, emailProblem, tagList, text, withNotes, withoutUndefined, type Built } from './values'
+
+// What Drip customers do besides profiles and events, as the calls Drip's REST API takes: tags, unsubscribes,
+// deletion, Email Series and workflows. Every email, tag and id that goes into a path is encoded.
+
+/** The person's email, checked as Drip would check it, or the reason it cannot be used. */
+function person(email: string): { email: string } | { error: string } {
+  const address = email.trim()
+  const problem = emailProblem(address, 'Email Address')
+  return problem ? { error: problem } : { email: address }
+}
+
+/** Tags to add (one POST /tags for all of them) and to remove (one DELETE per tag; Drip has no other way). */
+export function tagsPlan(payload: TagsPayload): Built<Plan> {
+  const who = person(payload.email)
+  if ('error' in who) return who
+  const add = tagList(payload.tags) ?? []
+  const remove = tagList(payload.remove_tags) ?? []
+  if (add.length === 0 && remove.length === 0) {
+    return { error: 'Tags to Add and Tags to Remove are both empty: there is nothing to change.' }
+  }
+  const calls: Plan['calls'] = []
+  if (add.length > 0) {
+    calls.push({ method: 'POST', path: 'tags', body: { tags: add.map((tag) => ({ email: who.email, tag })) } })
+  }
+  for (const tag of remove) {
+    calls.push({ method: 'DELETE', path: `subscribers/${segment(who.email)}/tags/${segment(tag)}`, absentIsDone: true })
+  }
+  return { record: { calls, sent: withoutUndefined({ email: who.email, tags: add, remove_tags: remove }) } }
+}
+
+/** The same change as one person in a `subscribers/batches` request, which takes `tags` and `remove_tags`. */
+export function tagsRecord(payload: TagsPayload): Built<JSONLikeObject> {
+  const planned = tagsPlan(payload)
+  if ('error' in planned) return planned
+  const { email, tags, remove_tags } = planned.record.sent as { email: string; tags: string[]; remove_tags: string[] }
+  return {
+    record: withoutUndefined({
+      email,
+      tags: tags.length ? tags : undefined,
+      remove_tags: remove_tags.length ? remove_tags : undefined
+    }) as JSONLikeObject
+  }
+}
+
+/** From every mailing (`unsubscribe_all`), or from one Email Series only (`remove?campaign_id=`). */
+export function unsubscribePlan(payload: UnsubscribePayload): Built<Plan> {
+  const who = person(payload.email)
+  if ('error' in who) return who
+  const campaign = text(payload.campaign_id)
+  const path = campaign
+    ? `subscribers/${segment(who.email)}/remove?campaign_id=${segment(campaign)}`
+    : `subscribers/${segment(who.email)}/unsubscribe_all`
+  return {
+    record: { calls: [{ method: 'POST', path }], sent: withoutUndefined({ email: who.email, campaign_id: campaign }) }
+  }
+}
+
+/** A global unsubscribe as a record of `unsubscribes/batches`. */
+export function unsubscribeRecord(payload: UnsubscribePayload): Built<JSONLikeObject> {
+  const who = person(payload.email)
+  return 'error' in who ? who : { record: { email: who.email } }
+}
+
+/** Deleting a person Drip does not have is done already. */
+export function deletePlan(payload: DeletePayload): Built<Plan> {
+  const who = person(payload.email)
+  if ('error' in who) return who
+  return {
+    record: {
+      calls: [{ method: 'DELETE', path: `subscribers/${segment(who.email)}`, absentIsDone: true }],
+      sent: { email: who.email }
+    }
+  }
+}
+
+/** What Segment's deletion requests carry (actions-core does not export its type). */
+interface DeletionPayload {
+  userId?: string | null
+  anonymousId?: string | null
+}
+
+/**
+ * Segment's deletion request (`onDelete`): Drip finds people by email, so the userId must be one; anything else is
+ * answered clearly and nothing is deleted.
+ */
+export function deletionPlan(payload: DeletionPayload): Built<Plan> {
+  const userId = text(payload.userId ?? undefined)
+  if (!userId || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(userId)) {
+    return {
+      error:
+        `Drip finds people by email, and this deletion request's userId (${userId ? JSON.stringify(userId) : 'none'}) is not ` +
+        'one, so nothing was deleted. Delete the person in Drip (People → the person → Delete), or use the Delete Person ' +
+        'action with a mapping that has their email.'
+    }
+  }
+  return deletePlan({ email: userId })
+}
+
+export function campaignPlan(payload: CampaignPayload): Built<Plan> {
+  const who = person(payload.email)
+  if ('error' in who) return who
+  const notes: string[] = []
+  const subscriber = withoutUndefined({
+    email: who.email,
+    user_id: text(payload.user_id),
+    time_zone: text(payload.time_zone),
+    double_optin: payload.double_optin,
+    starting_email_index: dripInteger(payload.starting_email_index, 'Starting Email Index', notes),
+    reactivate_if_removed: payload.reactivate_if_removed,
+    custom_fields: customFields([payload.custom_fields], notes),
+    tags: tagList(payload.tags),
+    prospect: payload.prospect
+  }) as JSONLikeObject
+  const path = `campaigns/${segment(payload.campaign_id)}/subscribers`
+  return withNotes({ calls: [{ method: 'POST', path, body: { subscribers: [subscriber] } }], sent: subscriber }, notes)
+}
+
+export function startWorkflowPlan(payload: StartWorkflowPayload): Built<Plan> {
+  const who = person(payload.email)
+  if ('error' in who) return who
+  const notes: string[] = []
+  const subscriber = withoutUndefined({
+    email: who.email,
+    user_id: text(payload.user_id),
+    first_name: text(payload.first_name),
+    last_name: text(payload.last_name),
+    time_zone: text(payload.time_zone),
+    custom_fields: customFields([payload.custom_fields], notes),
+    tags: tagList(payload.tags),
+    prospect: payload.prospect
+  }) as JSONLikeObject
+  const path = `workflows/${segment(payload.workflow_id)}/subscribers`
+  return withNotes({ calls: [{ method: 'POST', path, body: { subscribers: [subscriber] } }], sent: subscriber }, notes)
+}
+
+export function removeFromWorkflowPlan(payload: RemoveFromWorkflowPayload): Built<Plan> {
+  const who = person(payload.email)
+  if ('error' in who) return who
+  const path = `workflows/${segment(payload.workflow_id)}/subscribers/${segment(who.email)}`
+  return {
+    record: {
+      calls: [{ method: 'DELETE', path, absentIsDone: true }],
+      sent: { email: who.email, workflow_id: payload.workflow_id }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { ActionDefinition } from '@segment/actions-core'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+import { sendCalls, type DripTarget } from '../drip-api'
+import { eventEmail, personCustomFields, prospect, tagsToAdd, timeZone, userId } from '../fields'
+import { pickFrom } from '../pickers'
+import { campaignPlan } from '../records/lifecycle'
+
+const subscribeToCampaign = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+  title: 'Subscribe to Email Series',
+  description: 'Start a person on an Email Series campaign, creating or updating the person.',
+  fields: {
+    campaign_id: {
+      label: 'Email Series',
+      description: 'The Email Series to subscribe the person to (active ones are listed).',
+      type: 'string',
+      required: true,
+      dynamic: true
+    },
+    email: eventEmail,
+    double_optin: {
+      label: 'Double Opt-in',
+      description: 'Whether Drip sends a confirmation email first. Drip uses the Email Series setting when empty.',
+      type: 'boolean',
+      required: false
+    },
+    starting_email_index: {
+      label: 'Starting Email Index',
+      description: 'Which email of the series to start with, counting from 0. Drip starts at the first when empty.',
+      type: 'integer',
+      required: false
+    },
+    reactivate_if_removed: {
+      label: 'Reactivate if Removed',
+      description: 'Whether to subscribe a person who was removed from this series before. Drip assumes true.',
+      type: 'boolean',
+      required: false
+    },
+    user_id: userId,
+    time_zone: timeZone,
+    custom_fields: personCustomFields,
+    tags: { ...tagsToAdd, label: 'Tags', dynamic: false },
+    prospect
+  },
+  dynamicFields: {
+    campaign_id: (request, { settings, page }) =>
+      pickFrom(request, target, settings, { path: 'campaigns', key: 'campaigns', status: 'active', page })
+  },
+  perform: (request, { settings, payload }) => sendCalls(request, target, settings, payload, campaignPlan)
+})
+
+export default subscribeToCampaign

@@ -1,0 +1,39 @@
+import type { ActionDefinition, RequestClient } from '@segment/actions-core'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+import { restRecords, sendBatch, sendCalls, type DripTarget } from '../drip-api'
+import { batch_size, enable_batching, eventEmail, tagsToAdd, tagsToRemove } from '../fields'
+import { pickFrom } from '../pickers'
+import { tagsPlan, tagsRecord } from '../records/lifecycle'
+
+const SUBSCRIBERS = restRecords('subscribers')
+
+const tagPicker =
+  (target: DripTarget) =>
+  (request: RequestClient, { settings, page }: { settings: Settings; page?: string }) =>
+    pickFrom(request, target, settings, { path: 'tags', key: 'tags', page })
+
+const updateTags = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+  title: 'Add or Remove Tags',
+  description:
+    'Apply tags to a person and take others off: Engage audiences become Drip tags as people enter and exit them.',
+  defaultSubscription: 'type = "track" and event = "Audience Entered"',
+  fields: {
+    email: eventEmail,
+    tags: tagsToAdd,
+    remove_tags: tagsToRemove,
+    batch_size,
+    enable_batching
+  },
+  // actions-core's types allow no picker on a list of strings, but its runtime serves one: both lists pick from tags.
+  dynamicFields: {
+    tags: tagPicker(target),
+    remove_tags: tagPicker(target)
+  } as unknown as ActionDefinition<Settings, Payload>['dynamicFields'],
+  perform: (request, { settings, payload }) => sendCalls(request, target, settings, payload, tagsPlan),
+  // A batch carries both changes per person in one subscribers/batches request.
+  performBatch: (request, { settings, payload }) =>
+    sendBatch(request, target, settings, SUBSCRIBERS, payload, tagsRecord)
+})
+
+export default updateTags
