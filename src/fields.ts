@@ -7,7 +7,7 @@ export const email: InputField = {
   label: 'Email Address',
   description: "The person's email address.",
   type: 'string',
-  format: 'email',
+  // No `format`: the runtime would refuse a valid address with a stray space before the destination could trim it.
   required: true
 }
 
@@ -42,7 +42,7 @@ export const prospect: InputField = {
 
 const path = (at: string) => ({ '@path': at })
 /** The value at the first of several paths that has one, else `otherwise` (when given). */
-function firstOf(paths: string[], otherwise?: string): InputField['default'] {
+export function firstOf(paths: string[], otherwise?: string): InputField['default'] {
   return paths.reduceRight<unknown>(
     (rest, at) => (rest === undefined ? path(at) : { '@if': { exists: path(at), then: path(at), else: rest } }),
     otherwise
@@ -158,6 +158,16 @@ export const currency: InputField = {
   type: 'string',
   required: false,
   default: path('$.properties.currency')
+}
+
+/** The currency of a v2 money amount, which Drip takes as an integer in the currency's smallest unit. */
+export const minorUnitCurrency: InputField = {
+  label: 'Currency',
+  description:
+    "The ISO 4217 code of the amount's currency: Drip takes the amount in the currency's smallest unit (cents for " +
+    'USD; JPY has none, KWD has three). Without one, cents.',
+  type: 'string',
+  required: false
 }
 
 /** A money amount in currency units (Shopper Activity takes 12.34, not cents). */

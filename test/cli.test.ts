@@ -102,7 +102,13 @@ it('--json streams NDJSON: a line per result, the summary, then what Drip holds'
     [3, 'delivered']
   ])
   expect(report.summary).toMatchObject({ target: 'simulator', mode: 'onEvent', eventsRead: 2, unparsable: 1 })
-  expect(report.drip).toEqual({ kind: 'drip', account: '9999999', people: 1, events: 1 })
+  expect(report.drip).toEqual({
+    kind: 'drip',
+    account: '9999999',
+    people: 1,
+    events: 1,
+    assumed: { eventCreatesPerson: true }
+  })
   expect(report.people.map((p) => p.email)).toEqual(['x@example.com'])
 })
 

@@ -293,7 +293,7 @@ it('a batch with one bad person among good ones delivers the good ones and repor
   )
   const multistatus = (results[0] as { multistatus: Array<{ status: number; errormessage?: string }> }).multistatus
   expect(multistatus.map((r) => r.status)).toEqual([201, 400, 201])
-  expect(multistatus[1].errormessage).toBe('Email Address must be a valid email address string but it was not.')
+  expect(multistatus[1].errormessage).toBe('Email Address: "not an email" is not a valid email address.')
   expect(
     drip.sim
       .state()

@@ -160,7 +160,7 @@ describe('emails and integers Drip cannot take', () => {
     expect(calls[0].body).toEqual({ subscribers: [{ email: 'n@example.com', initial_status: 'unsubscribed' }] })
     const executed = results.find((r) => r.output === 'Action Executed') as { data: { notes: string[] } }
     expect(executed.data.notes).toEqual([
-      'Lifetime Value (in cents) left out: 100000000000000 is beyond the integers Drip stores (up to 2147483647).',
+      "Lifetime Value (in the currency's smallest unit) left out: 100000000000000 is beyond the integers Drip stores (up to 2147483647).",
       'Base Lead Score left out: 3000000000 is beyond the integers Drip stores (up to 2147483647).'
     ])
   })

@@ -54,11 +54,11 @@ export interface Payload {
    */
   new_email?: string
   /**
-   * The person's first name. When empty, the first word of Name.
+   * The person's first name (traits.firstName, else first_name). When empty, the first word of Name.
    */
   first_name?: string
   /**
-   * The person's last name. When empty, the rest of Name.
+   * The person's last name (traits.lastName, else last_name). When empty, the rest of Name.
    */
   last_name?: string
   /**
@@ -76,13 +76,18 @@ export interface Payload {
     street?: string
     city?: string
     state?: string
+    postalCode?: string
     postal_code?: string
     country?: string
   }
   /**
-   * The person's lifetime value in currency units (e.g. 12.34); sent to Drip in cents.
+   * The person's lifetime value in currency units (e.g. 12.34); sent to Drip in the smallest unit of Currency (cents when none).
    */
   lifetime_value?: number
+  /**
+   * The ISO 4217 code of the amount's currency: Drip takes the amount in the currency's smallest unit (cents for USD; JPY has none, KWD has three). Without one, cents. Used for Lifetime Value.
+   */
+  currency?: string
   /**
    * Whether Drip should attach a lead score to the person (when lead scoring is enabled). Drip assumes true when left out.
    */

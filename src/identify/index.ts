@@ -2,7 +2,7 @@ import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { restRecords, sendBatch, sendOne, type DripTarget } from '../drip-api'
-import { batch_size, email, enable_batching, prospect, traitKeysReadBy } from '../fields'
+import { batch_size, email, enable_batching, firstOf, minorUnitCurrency, prospect, traitKeysReadBy } from '../fields'
 import { buildSubscriber } from '../records/subscriber'
 import { pickFrom } from '../pickers'
 
@@ -108,19 +108,20 @@ const fields: Record<string, InputField> = {
     required: false,
     default: trait('new_email')
   },
+  // Segment's spec names them firstName and lastName; the snake_case forms are read when those are missing.
   first_name: {
     label: 'First Name',
-    description: "The person's first name. When empty, the first word of Name.",
+    description: "The person's first name (traits.firstName, else first_name). When empty, the first word of Name.",
     type: 'string',
     required: false,
-    default: trait('first_name')
+    default: firstOf(['$.traits.firstName', '$.traits.first_name'])
   },
   last_name: {
     label: 'Last Name',
-    description: "The person's last name. When empty, the rest of Name.",
+    description: "The person's last name (traits.lastName, else last_name). When empty, the rest of Name.",
     type: 'string',
     required: false,
-    default: trait('last_name')
+    default: firstOf(['$.traits.lastName', '$.traits.last_name'])
   },
   name: {
     label: 'Name',
@@ -145,18 +146,21 @@ const fields: Record<string, InputField> = {
       street: { label: 'Street', type: 'string' },
       city: { label: 'City', type: 'string' },
       state: { label: 'State', type: 'string' },
-      postal_code: { label: 'Postal Code', type: 'string' },
+      postalCode: { label: 'Postal Code', type: 'string' },
+      postal_code: { label: 'Postal Code (snake_case)', type: 'string' },
       country: { label: 'Country', type: 'string' }
     },
     default: trait('address')
   },
   lifetime_value: {
     label: 'Lifetime Value',
-    description: "The person's lifetime value in currency units (e.g. 12.34); sent to Drip in cents.",
+    description:
+      "The person's lifetime value in currency units (e.g. 12.34); sent to Drip in the smallest unit of Currency (cents when none).",
     type: 'number',
     required: false,
     default: trait('lifetime_value')
   },
+  currency: { ...minorUnitCurrency, description: `${minorUnitCurrency.description} Used for Lifetime Value.` },
   prospect: { ...prospect, default: trait('prospect') },
   base_lead_score: {
     label: 'Base Lead Score',

@@ -1,7 +1,7 @@
 import type { JSONLikeObject } from '@segment/actions-core'
 import type { Payload as TrackEventPayload } from '../trackEvent/generated-types'
 import { DRIP_MAX_CONVERSION_VALUE } from '../constants'
-import { cents, emailProblem, isoDate, withNotes, type Built } from './values'
+import { inMinorUnits, isoDate, personEmail, withNotes, type Built } from './values'
 
 // A Segment track (mapped by the Track Event action's fields) → the event Drip's POST /v2/:account_id/events and
 // /events/batches take.
@@ -15,8 +15,8 @@ export interface DripEvent {
 export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
   const action = payload.action?.trim()
   if (!action) return { error: 'Action: the event name is empty; Drip needs an action name for every event.' }
-  const problem = emailProblem(payload.email, 'Email Address')
-  if (problem) return { error: problem }
+  const who = personEmail(payload.email)
+  if ('error' in who) return who
   const notes: string[] = []
   let properties = payload.properties as JSONLikeObject | undefined
   if (properties && 'value' in properties && !isConversionValue(properties.value)) {
@@ -26,17 +26,17 @@ export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
     notes.push('Properties: "value" left out: Drip reads it as the conversion value, in whole cents.')
   }
   if (payload.value !== undefined && payload.value !== null) {
-    const value = cents(payload.value)
+    const value = inMinorUnits(payload.value, payload.currency, notes)
     if (value === undefined || Math.abs(value) >= DRIP_MAX_CONVERSION_VALUE) {
       return {
-        error: `Conversion Value: ${payload.value} is beyond what Drip stores (below 21,474,836.47 in currency units).`
+        error: `Conversion Value: ${payload.value} is beyond what Drip stores (below 2,147,483,647 in the currency's smallest unit).`
       }
     }
     properties = { ...(properties ?? {}), value }
   }
   // Built field by field rather than filtered: this runs for every track event, and the runtime's own work per
   // event is small (see the README's Performance section).
-  const event: DripEvent = { email: payload.email, action }
+  const event: DripEvent = { email: who.email, action }
   if (properties !== undefined) event.properties = properties
   const occurredAt = isoDate(payload.occurred_at, 'Event Time', notes)
   if (occurredAt !== undefined) event.occurred_at = occurredAt

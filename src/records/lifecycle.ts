@@ -7,21 +7,14 @@ import type { Payload as StartWorkflowPayload } from '../startWorkflow/generated
 import type { Payload as RemoveFromWorkflowPayload } from '../removeFromWorkflow/generated-types'
 import { segment, type Plan } from '../drip-api'
 import { customFields } from './subscriber'
-import { dripInteger, emailProblem, tagList, text, withNotes, withoutUndefined, type Built } from './values'
+import { dripInteger, personEmail, tagList, text, withNotes, withoutUndefined, type Built } from './values'
 
 // What Drip customers do besides profiles and events, as the calls Drip's REST API takes: tags, unsubscribes,
 // deletion, Email Series and workflows. Every email, tag and id that goes into a path is encoded.
 
-/** The person's email, checked as Drip would check it, or the reason it cannot be used. */
-function person(email: string): { email: string } | { error: string } {
-  const address = email.trim()
-  const problem = emailProblem(address, 'Email Address')
-  return problem ? { error: problem } : { email: address }
-}
-
 /** Tags to add (one POST /tags for all of them) and to remove (one DELETE per tag; Drip has no other way). */
 export function tagsPlan(payload: TagsPayload): Built<Plan> {
-  const who = person(payload.email)
+  const who = personEmail(payload.email)
   if ('error' in who) return who
   const add = tagList(payload.tags) ?? []
   const remove = tagList(payload.remove_tags) ?? []
@@ -54,7 +47,7 @@ export function tagsRecord(payload: TagsPayload): Built<JSONLikeObject> {
 
 /** From every mailing (`unsubscribe_all`), or from one Email Series only (`remove?campaign_id=`). */
 export function unsubscribePlan(payload: UnsubscribePayload): Built<Plan> {
-  const who = person(payload.email)
+  const who = personEmail(payload.email)
   if ('error' in who) return who
   const campaign = text(payload.campaign_id)
   const path = campaign
@@ -67,13 +60,13 @@ export function unsubscribePlan(payload: UnsubscribePayload): Built<Plan> {
 
 /** A global unsubscribe as a record of `unsubscribes/batches`. */
 export function unsubscribeRecord(payload: UnsubscribePayload): Built<JSONLikeObject> {
-  const who = person(payload.email)
+  const who = personEmail(payload.email)
   return 'error' in who ? who : { record: { email: who.email } }
 }
 
 /** Deleting a person Drip does not have is done already. */
 export function deletePlan(payload: DeletePayload): Built<Plan> {
-  const who = person(payload.email)
+  const who = personEmail(payload.email)
   if ('error' in who) return who
   return {
     record: {
@@ -107,7 +100,7 @@ export function deletionPlan(payload: DeletionPayload): Built<Plan> {
 }
 
 export function campaignPlan(payload: CampaignPayload): Built<Plan> {
-  const who = person(payload.email)
+  const who = personEmail(payload.email)
   if ('error' in who) return who
   const notes: string[] = []
   const subscriber = withoutUndefined({
@@ -126,7 +119,7 @@ export function campaignPlan(payload: CampaignPayload): Built<Plan> {
 }
 
 export function startWorkflowPlan(payload: StartWorkflowPayload): Built<Plan> {
-  const who = person(payload.email)
+  const who = personEmail(payload.email)
   if ('error' in who) return who
   const notes: string[] = []
   const subscriber = withoutUndefined({
@@ -144,7 +137,7 @@ export function startWorkflowPlan(payload: StartWorkflowPayload): Built<Plan> {
 }
 
 export function removeFromWorkflowPlan(payload: RemoveFromWorkflowPayload): Built<Plan> {
-  const who = person(payload.email)
+  const who = personEmail(payload.email)
   if ('error' in who) return who
   const path = `workflows/${segment(payload.workflow_id)}/subscribers/${segment(who.email)}`
   return {

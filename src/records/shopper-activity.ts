@@ -2,7 +2,7 @@ import type { JSONLikeObject } from '@segment/actions-core'
 import type { Payload as OrderPayload } from '../orderActivity/generated-types'
 import type { Payload as CartPayload } from '../cartActivity/generated-types'
 import type { Payload as ProductPayload } from '../productActivity/generated-types'
-import { dripInteger, emailProblem, isoDate, tagList, text, withNotes, withoutUndefined, type Built } from './values'
+import { dripInteger, isoDate, personEmail, tagList, text, withNotes, withoutUndefined, type Built } from './values'
 
 // Segment's e-commerce events (mapped by the Order, Cart and Product Activity fields) → the orders, carts and products
 // Drip's Shopper Activity API (v3) takes. Money stays in currency units here, as v3 wants it (v2 events take cents).
@@ -86,12 +86,14 @@ function shopperBasics(
   notes: string[]
 ): { fields: JSONLikeObject } | { error: string } {
   const provider = payload.provider.trim()
-  const problem = providerProblem(provider) ?? emailProblem(payload.email, 'Email Address')
+  const problem = providerProblem(provider)
   if (problem) return { error: problem }
+  const who = personEmail(payload.email)
+  if ('error' in who) return who
   return {
     fields: {
       provider,
-      email: payload.email,
+      email: who.email,
       initial_status: payload.initial_status,
       action: payload.action,
       occurred_at: isoDate(payload.occurred_at, 'Event Time', notes),

@@ -1,8 +1,8 @@
 import type { Payload as IdentifyPayload } from '../identify/generated-types'
 import {
-  cents,
   dripInteger,
-  emailProblem,
+  inMinorUnits,
+  personEmail,
   ipAddress,
   isoDate,
   optionalEmail,
@@ -29,13 +29,13 @@ export interface DripSubscriber {
  * as custom fields.
  */
 export function buildSubscriber(payload: IdentifyPayload, standardTraits: ReadonlySet<string>): Built<DripSubscriber> {
-  const problem = emailProblem(payload.email, 'Email Address')
-  if (problem) return { error: problem }
+  const who = personEmail(payload.email)
+  if ('error' in who) return who
   const notes: string[] = []
   const [firstFromName, lastFromName] = splitName(payload.name)
   const address = payload.address ?? {}
   const subscriber: DripSubscriber = {
-    email: payload.email,
+    email: who.email,
     new_email: optionalEmail(payload.new_email, 'New Email', notes),
     user_id: text(payload.user_id),
     first_name: text(payload.first_name) ?? firstFromName,
@@ -43,14 +43,19 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
     address1: text(address.street),
     city: text(address.city),
     state: text(address.state),
-    zip: text(address.postal_code),
+    // Segment's spec names it postalCode; postal_code is read too.
+    zip: text(address.postalCode) ?? text(address.postal_code),
     country: text(address.country),
     phone: text(payload.phone),
     sms_number: smsNumber(payload.sms_number, notes),
     sms_consent: payload.sms_consent,
     time_zone: text(payload.timezone),
     ip_address: ipAddress(payload.ip, notes),
-    lifetime_value: dripInteger(cents(payload.lifetime_value), 'Lifetime Value (in cents)', notes),
+    lifetime_value: dripInteger(
+      inMinorUnits(payload.lifetime_value, payload.currency, notes),
+      "Lifetime Value (in the currency's smallest unit)",
+      notes
+    ),
     prospect: payload.prospect,
     base_lead_score: dripInteger(payload.base_lead_score, 'Base Lead Score', notes),
     eu_consent: euConsent(payload.eu_consent, notes),
@@ -116,14 +121,17 @@ export function customFields(
   return empty ? undefined : result
 }
 
-/** The traits no standard field takes (Engage audiences and computed traits among them). */
+/**
+ * The traits no standard field takes (Engage audiences and computed traits among them). A trait a standard field
+ * reads is left out however it is spelt: `firstName`, `first_name` and `FirstName` are all the first name.
+ */
 function otherTraits(
   traits: Record<string, unknown> | undefined,
   standardTraits: ReadonlySet<string>
 ): Record<string, unknown> | undefined {
   if (!traits) return undefined
   const other: Record<string, unknown> = {}
-  for (const key in traits) if (!standardTraits.has(key)) other[key] = traits[key]
+  for (const key in traits) if (!standardTraits.has(customFieldKey(key))) other[key] = traits[key]
   return other
 }
 

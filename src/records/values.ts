@@ -29,19 +29,34 @@ export function text(value: string | number | undefined): string | undefined {
 // Emails
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Why Drip would refuse this email as a person's identity, or undefined when it is fine. */
+// An address as RFC 5322's dot-atom local part and a domain name: what ajv-formats (and so Segment's runtime) takes.
+const EMAIL =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i
+
+/** Why this (trimmed) email cannot be a person's identity in Drip, or undefined when it can. */
 export function emailProblem(email: string, label: string): string | undefined {
   if (email.length > EMAIL_MAX_LENGTH) {
     return `${label}: ${email.length} characters, longer than an email address can be (${EMAIL_MAX_LENGTH}, RFC 5321); Drip refuses it.`
   }
+  if (!EMAIL.test(email)) return `${label}: ${JSON.stringify(email.slice(0, 80))} is not a valid email address.`
   return undefined
 }
 
-/** An optional email (New Email): a plausible address, else left out with a note. */
+/**
+ * A person's email as Drip takes it: stray spaces trimmed (forms leave them; Segment's runtime would refuse the
+ * address for them), its case kept (Drip matches emails without regard to case), then checked.
+ */
+export function personEmail(value: string, label = 'Email Address'): { email: string } | { error: string } {
+  const email = String(value ?? '').trim()
+  const problem = emailProblem(email, label)
+  return problem ? { error: problem } : { email }
+}
+
+/** An optional email (New Email): a valid address, else left out with a note. */
 export function optionalEmail(value: string | undefined, label: string, notes: string[]): string | undefined {
   const email = value?.trim()
   if (!email) return undefined
-  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && !emailProblem(email, label)) return email
+  if (!emailProblem(email, label)) return email
   notes.push(`${label} left out: not a valid email address.`)
   return undefined
 }
@@ -52,8 +67,40 @@ export function optionalEmail(value: string | undefined, label: string, notes: s
 
 /** Currency units → integer cents (12.34 → 1234); undefined when not a finite number. */
 export function cents(amount: number | undefined): number | undefined {
+  return minorUnits(amount, 2)
+}
+
+/** Currency units → integer minor units with `digits` decimals (JPY 0, USD 2, KWD 3). */
+function minorUnits(amount: number | undefined, digits: number): number | undefined {
   if (amount === undefined || amount === null || !Number.isFinite(Number(amount))) return undefined
-  return Math.round(Number(amount) * 100)
+  return Math.round(Number(amount) * 10 ** digits)
+}
+
+const ISO_4217 = new Set<string>(Intl.supportedValuesOf('currency'))
+const minorDigits = new Map<string, number>()
+
+/**
+ * An amount in the smallest unit of its currency, as Drip's integer money fields take it: 48.00 USD → 4800,
+ * 4800 JPY → 4800 (no minor unit), 1.234 KWD → 1234, by the currency's ISO 4217 digits. Without a currency, cents;
+ * with one that is not ISO 4217, cents and a note naming Currency.
+ */
+export function inMinorUnits(
+  amount: number | undefined,
+  currency: string | undefined,
+  notes: string[]
+): number | undefined {
+  const code = currency?.trim().toUpperCase()
+  if (!code) return cents(amount)
+  if (!ISO_4217.has(code)) {
+    notes.push(`Currency: "${currency}" is not an ISO 4217 code; the amount was taken as having two decimals.`)
+    return cents(amount)
+  }
+  let digits = minorDigits.get(code)
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits
+    minorDigits.set(code, digits ?? 2)
+  }
+  return minorUnits(amount, digits ?? 2)
 }
 
 /** An integer Drip can store (it keeps 32-bit integers; one beyond makes it refuse the whole batch), else a note. */

@@ -20,9 +20,13 @@ export interface Payload {
    */
   occurred_at?: string
   /**
-   * The event's value in currency units (e.g. 12.34), sent to Drip as the conversion value in cents (properties.value).
+   * The event's value in currency units (e.g. 12.34), sent to Drip as the conversion value (properties.value) in the smallest unit of Currency: cents for USD, yen for JPY.
    */
   value?: number
+  /**
+   * The ISO 4217 code of the amount's currency: Drip takes the amount in the currency's smallest unit (cents for USD; JPY has none, KWD has three). Without one, cents.
+   */
+  currency?: string
   /**
    * Whether Drip should attach a lead score to the person (when lead scoring is enabled). Drip assumes true when left out.
    */

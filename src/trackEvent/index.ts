@@ -2,7 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { restRecords, sendBatch, sendOne, type DripTarget } from '../drip-api'
-import { batch_size, enable_batching, eventEmail, eventTime, prospect } from '../fields'
+import { batch_size, enable_batching, eventEmail, eventTime, minorUnitCurrency, prospect } from '../fields'
 import { buildEvent } from '../records/event'
 
 const EVENTS = restRecords('events')
@@ -31,11 +31,13 @@ const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => 
     value: {
       label: 'Conversion Value',
       description:
-        "The event's value in currency units (e.g. 12.34), sent to Drip as the conversion value in cents (properties.value).",
+        "The event's value in currency units (e.g. 12.34), sent to Drip as the conversion value (properties.value) in the " +
+        'smallest unit of Currency: cents for USD, yen for JPY.',
       type: 'number',
       required: false,
       default: { '@path': '$.properties.revenue' }
     },
+    currency: { ...minorUnitCurrency, default: { '@path': '$.properties.currency' } },
     prospect,
     batch_size,
     enable_batching

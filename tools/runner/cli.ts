@@ -38,6 +38,9 @@ Options:
   --state-out FILE    write the simulator's state (people, events) to FILE as JSON
   --unlimited         simulator only: do not apply Drip's hourly limits (3,600 single, 50 batch requests), for
                       replays larger than an hour of Drip's budget
+  --event-creates-person yes|no
+                      simulator only: whether an event or tag for an email Drip does not know creates the person
+                      (subscribed). Drip's reference does not say; the simulator assumes yes
   -h, --help          show this help
 
 Exit codes: 0 when every event that passed validation was delivered; 1 when an event failed at Drip or Drip could not
@@ -132,6 +135,7 @@ function parseOptions(argv: string[]) {
         strict: { type: 'boolean' },
         'state-out': { type: 'string' },
         unlimited: { type: 'boolean' },
+        'event-creates-person': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -149,6 +153,12 @@ function parseOptions(argv: string[]) {
   }
   if (values.live && values.unlimited) throw new UsageError('--unlimited is for the simulator, not --live')
   if (values.live && values['state-out']) throw new UsageError('--state-out is for the simulator, not --live')
+  const creates = values['event-creates-person']
+  if (creates !== undefined && creates !== 'yes' && creates !== 'no') {
+    throw new UsageError('--event-creates-person takes yes or no')
+  }
+  if (values.live && creates !== undefined)
+    throw new UsageError('--event-creates-person is for the simulator, not --live')
   return {
     help: values.help,
     source: positionals[0] ?? SAMPLE,
@@ -160,7 +170,8 @@ function parseOptions(argv: string[]) {
     quiet: values.quiet,
     strict: values.strict,
     stateOut: values['state-out'],
-    unlimited: values.unlimited
+    unlimited: values.unlimited,
+    eventCreatesPerson: creates !== 'no'
   }
 }
 
@@ -237,6 +248,7 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv): Promise<Tar
   // The runner reads what Drip holds, never the requests it received: keep none of those.
   const simulator = new DripSimulator({
     keepRequests: 0,
+    eventCreatesPerson: options.eventCreatesPerson,
     ...(options.unlimited ? { limits: { single: Infinity, batch: Infinity } } : {})
   })
   const apiBaseUrl = await simulator.start()
@@ -290,7 +302,13 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
         write(JSON.stringify({ kind: 'summary', target, mode, ...summary }))
         if (!state) return
         write(
-          JSON.stringify({ kind: 'drip', account: state.id, people: state.people.length, events: state.event_count })
+          JSON.stringify({
+            kind: 'drip',
+            account: state.id,
+            people: state.people.length,
+            events: state.event_count,
+            assumed: { eventCreatesPerson: options.eventCreatesPerson }
+          })
         )
         for (const person of state.people) write(JSON.stringify({ kind: 'person', ...person }))
         for (const event of state.events) write(JSON.stringify({ kind: 'event', ...event }))
@@ -312,8 +330,15 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
     },
     end(summary, state) {
       write(summaryText(summary, { target: target.label, mode }))
-      if (state && !options.quiet)
+      if (state && !options.quiet) {
         write(stateText(state.people, state.events, state.event_count, state.shopper_activity))
+        write(
+          options.eventCreatesPerson
+            ? '\n  Assumed: an event or tag for an email Drip does not know creates the person, subscribed (Drip does not\n' +
+                '  document it); --event-creates-person no shows the other case.'
+            : '\n  Assumed: an event or tag for an email Drip does not know creates nobody (--event-creates-person no).'
+        )
+      }
     }
   }
 }

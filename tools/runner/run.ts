@@ -133,6 +133,11 @@ export class Runner {
     }
     this.summary.eventsRead++
     const event = item.event
+    const turnedOff = turnedOffBy(event, this.options.definition.name)
+    if (turnedOff) {
+      this.report({ ...describe(where, event), outcome: 'skipped', message: turnedOff })
+      return
+    }
     const matched = this.matchers.filter((m) => m.matches(event))
     if (matched.length === 0) {
       this.report({ ...describe(where, event), outcome: 'skipped', message: 'no mapping subscribes to this event' })
@@ -284,6 +289,20 @@ export class Runner {
     if (!result.notes?.length) delete result.notes
     this.options.onResult(result)
   }
+}
+
+/**
+ * Why Segment would not send this event to the destination, as its `integrations` object says: the destination
+ * turned off by name, or everything turned off (`All: false`) without the destination turned back on.
+ */
+export function turnedOffBy(event: SegmentEvent, destination: string): string | undefined {
+  const integrations = event.integrations as Record<string, unknown> | undefined
+  if (!integrations || typeof integrations !== 'object') return undefined
+  const own = integrations[destination]
+  if (own === false) return `integrations turns off "${destination}"`
+  if (integrations.All === false && (own === undefined || own === null))
+    return 'integrations turns off All destinations'
+  return undefined
 }
 
 /** The ways an event names its person, for keeping each person's events in order: user id, anonymous id, emails. */

@@ -26,6 +26,12 @@ export interface SimulatorOptions {
   keepEvents?: number
   /** Requests kept in `received`, newest last (default 100: a batch body can be hundreds of KB). */
   keepRequests?: number
+  /**
+   * Whether an event or tag for an email Drip does not know creates the person (subscribed, `active`). Drip's
+   * reference does not say (an open question without a live account); the simulator assumes it does unless told
+   * otherwise, and the runner says which it assumed.
+   */
+  eventCreatesPerson?: boolean
 }
 
 /** A canned answer for the next matching requests, to see how a client copes with Drip's failures. */
@@ -84,7 +90,12 @@ export class DripSimulator {
     for (const account of accounts) {
       this.accounts.set(
         account.id,
-        new AccountState(account.id, account.name ?? `Account ${account.id}`, options.keepEvents ?? 10_000)
+        new AccountState(
+          account.id,
+          account.name ?? `Account ${account.id}`,
+          options.keepEvents ?? 10_000,
+          options.eventCreatesPerson
+        )
       )
     }
     const tokens = options.tokens ?? { [DEMO_API_TOKEN]: accounts.map((a) => a.id) }
@@ -135,7 +146,10 @@ export class DripSimulator {
   /** Forgets people, events, usage and faults. */
   reset(): void {
     for (const account of [...this.accounts.values()]) {
-      this.accounts.set(account.id, new AccountState(account.id, account.name, this.options.keepEvents ?? 10_000))
+      this.accounts.set(
+        account.id,
+        new AccountState(account.id, account.name, this.options.keepEvents ?? 10_000, this.options.eventCreatesPerson)
+      )
     }
     this.usage.clear()
     this.faults.length = 0

@@ -91,7 +91,9 @@ export class AccountState {
   constructor(
     readonly id: string,
     readonly name: string,
-    private readonly keepEvents: number
+    private readonly keepEvents: number,
+    /** Whether an event (or tag) for an email Drip does not know creates the person: see SimulatorOptions. */
+    private readonly eventCreatesPerson = true
   ) {}
 
   /** The person with this Drip id or email (as it comes in a path). */
@@ -101,8 +103,8 @@ export class AccountState {
 
   /** Tags applied by POST /tags; a person Drip has not seen yet is created for them. */
   addTag(email: string, tag: string, now = new Date()): void {
-    const person = this.person(email) ?? this.upsertSubscriber({ email }, now)
-    if (!person.tags.includes(tag)) person.tags.push(tag)
+    const person = this.person(email) ?? (this.eventCreatesPerson ? this.upsertSubscriber({ email }, now) : undefined)
+    if (person && !person.tags.includes(tag)) person.tags.push(tag)
   }
 
   removeTag(idOrEmail: string, tag: string): Person | undefined {
@@ -208,11 +210,12 @@ export class AccountState {
     return person
   }
 
-  /** Record an event; a person Drip has not seen yet is created for it. */
+  /** Record an event; a person Drip has not seen yet is created for it, unless the simulator assumes otherwise. */
   recordEvent(input: Record<string, unknown>, now = new Date()): StoredEvent {
-    const person = this.find(input) ?? this.upsertSubscriber({ email: input.email }, now)
+    const person =
+      this.find(input) ?? (this.eventCreatesPerson ? this.upsertSubscriber({ email: input.email }, now) : undefined)
     const event: StoredEvent = {
-      email: person.email,
+      email: person?.email ?? String(input.email),
       action: String(input.action),
       properties: (input.properties as Record<string, unknown>) ?? {},
       occurred_at: typeof input.occurred_at === 'string' ? input.occurred_at : now.toISOString()
