@@ -24,3 +24,15 @@ export const EMAIL_MAX_LENGTH = 254
 // which a request still pending is abandoned whatever the connection does.
 export const DRIP_REQUEST_TIMEOUT_MS = 10_000
 export const DRIP_REQUEST_DEADLINE_MARGIN_MS = 1_000
+
+// Drip's hourly budgets per account: 3,600 requests to individual endpoints and, apart, 50 to batch endpoints. One
+// batch request is 1/50 of its budget, a single one 1/3,600 of the other: a batch request is worth 72 single ones.
+// A batch of fewer records spends more of what Drip allows through the batch endpoint than one by one, so such
+// batches go out as single requests (npm run bench's traffic simulation shows what this serves).
+export const DRIP_HOURLY_SINGLE_REQUESTS = 3600
+export const DRIP_HOURLY_BATCH_REQUESTS = 50
+export const SMALL_BATCH = Math.ceil(DRIP_HOURLY_SINGLE_REQUESTS / DRIP_HOURLY_BATCH_REQUESTS)
+
+// Single requests a batch sends at once when it goes out one by one (never two for the same person: Drip answers
+// 429 "Too many concurrent requests for the same subscriber").
+export const SINGLE_REQUESTS_IN_FLIGHT = 4

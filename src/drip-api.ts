@@ -9,7 +9,7 @@ import type { JSONLikeObject, ModifiedResponse, RequestClient } from '@segment/a
 import { Agent as HttpAgent } from 'http'
 import { Agent as HttpsAgent } from 'https'
 import type { Settings } from './generated-types'
-import { DRIP_BATCH_MAX, DRIP_REQUEST_DEADLINE_MARGIN_MS } from './constants'
+import { DRIP_BATCH_MAX, DRIP_REQUEST_DEADLINE_MARGIN_MS, SINGLE_REQUESTS_IN_FLIGHT } from './constants'
 import {
   dripErrorFrom,
   errorType,
@@ -28,6 +28,8 @@ import type { Built } from './records/values'
 export interface DripTarget {
   baseUrl: string
   timeoutMs: number
+  /** Batches of fewer records go out as single requests (SMALL_BATCH; tooling may build with another). */
+  smallBatch: number
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -112,6 +114,8 @@ export function checkedSettings(settings: Settings): { account: string; redact: 
 export interface DripAnswer {
   status: number
   body: JSONLikeObject | string
+  /** What Drip says is left of this hour's budget for this kind of request (X-RateLimit-Remaining). */
+  remaining?: number
 }
 
 /**
@@ -144,7 +148,10 @@ export async function dripRequest(
   call.catch(() => undefined)
   try {
     const response = (await Promise.race([call, deadline])) as ModifiedResponse
-    return { status: response.status, body: parseBody(checked.redact(response.content ?? '')) }
+    const answer: DripAnswer = { status: response.status, body: parseBody(checked.redact(response.content ?? '')) }
+    const remaining = Number.parseInt(response.headers?.get?.('x-ratelimit-remaining') ?? '', 10)
+    if (Number.isFinite(remaining)) answer.remaining = remaining
+    return answer
   } catch (error) {
     if (timedOut) throw requestTimedOut()
     throw dripErrorFrom(error, checked.account, checked.redact)
@@ -190,6 +197,8 @@ export interface Delivery {
   sent: JSONLikeObject
   body: JSONLikeObject | string
   notes?: string[]
+  /** Drip's X-RateLimit-Remaining: what is left of this hour's budget, for an operator to see. */
+  rate_limit_remaining?: number
 }
 
 /** Where a batch of one kind of record goes, and the body that carries it there. */
@@ -263,24 +272,58 @@ export async function sendOne<P, T extends JSONLikeObject>(
   if ('error' in prepared) throw prepared.error
   const url = `${target.baseUrl}/${kind.path(checked.account)}`
   const answer = await dripRequest(request, target, url, { method: 'POST', body: kind.one(prepared.json) }, checked)
-  const delivery: Delivery = { status: answer.status, sent: prepared.record, body: answer.body }
-  if (prepared.notes) delivery.notes = prepared.notes
+  return delivered(answer, prepared.record, prepared.notes)
+}
+
+/** What perform answers: Drip's answer, what was sent, the notes and the budget left. */
+function delivered(answer: DripAnswer, sent: JSONLikeObject, notes?: string[]): Delivery {
+  const delivery: Delivery = { status: answer.status, sent, body: answer.body }
+  if (notes) delivery.notes = notes
+  if (answer.remaining !== undefined) delivery.rate_limit_remaining = answer.remaining
   return delivery
+}
+
+/** A batch result's body: Drip's answer, with the notes and the budget left riding along when there are any. */
+function resultBody(answer: DripAnswer, notes?: string[]): JSONLikeObject | string {
+  if (typeof answer.body !== 'object' || (!notes && answer.remaining === undefined)) return answer.body
+  return {
+    ...answer.body,
+    ...(notes ? { notes } : {}),
+    ...(answer.remaining !== undefined ? { rate_limit_remaining: answer.remaining } : {})
+  }
+}
+
+/** Runs `work` on every item, at most `limit` at once, and the items of one key one after another, in order. */
+async function inParallel<T>(items: T[], limit: number, keyOf: (item: T) => string, work: (item: T) => Promise<void>) {
+  const queues = new Map<string, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    const queue = queues.get(key)
+    if (queue) queue.push(item)
+    else queues.set(key, [item])
+  }
+  const waiting = [...queues.values()]
+  const worker = async () => {
+    for (let queue = waiting.shift(); queue; queue = waiting.shift()) for (const item of queue) await work(item)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, waiting.length) }, worker))
 }
 
 /**
  * performBatch: every payload gets exactly one result. Payloads that cannot be built get their own 400 (not sent, so
- * reported as refused by the integration); the rest go to Drip's batch endpoint in requests of at most 1,000. A
- * request Drip refuses gives each of its payloads Drip's status and message; nothing is thrown, so one bad request
- * never fails payloads outside it.
+ * reported as refused by the integration). A batch too small to be worth a batch request (see SMALL_BATCH) goes out
+ * one by one, through the single endpoint (`kind.path`) or the action's own calls (`alone`); a larger one to Drip's
+ * batch endpoint in requests of at most 1,000. A request Drip refuses gives each of its payloads Drip's status and
+ * message; nothing is thrown, so one bad request never fails payloads outside it.
  */
 export async function sendBatch<P, T extends JSONLikeObject>(
   request: RequestClient,
   target: DripTarget,
   settings: Settings,
-  kind: BatchKind,
+  kind: BatchKind | RecordKind,
   payloads: P[],
-  build: (payload: P) => Built<T>
+  build: (payload: P) => Built<T>,
+  alone?: (payload: P) => Built<Plan>
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
   const refuse = (index: number, error: DripActionError, sent?: JSONLikeObject) =>
@@ -300,12 +343,38 @@ export async function sendBatch<P, T extends JSONLikeObject>(
     return results
   }
 
-  const ready: Array<{ index: number; record: T; json: string; notes?: string[] }> = []
+  const ready: Array<{ index: number; record: T; json: string; notes?: string[]; payload: P }> = []
   payloads.forEach((payload, index) => {
     const prepared = prepare(payload, build)
     if ('error' in prepared) refuse(index, prepared.error)
-    else ready.push({ index, ...prepared })
+    else ready.push({ index, payload, ...prepared })
   })
+
+  const single = 'path' in kind ? kind : undefined
+  if (ready.length < target.smallBatch && (single || alone)) {
+    const personOf = (item: (typeof ready)[number]) => String(item.record.email ?? item.index)
+    await inParallel(ready, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, json, notes, payload }) => {
+      try {
+        let answer: DripAnswer
+        if (alone) {
+          const planned = planFor(payload, alone)
+          if ('error' in planned) throw planned.error
+          answer = await runCalls(request, target, checked, planned.plan)
+        } else {
+          const url = `${target.baseUrl}/${single!.path(checked.account)}`
+          answer = await dripRequest(request, target, url, { method: 'POST', body: single!.one(json) }, checked)
+        }
+        results.setSuccessResponseAtIndex(index, {
+          status: answer.status,
+          sent: record,
+          body: resultBody(answer, notes)
+        })
+      } catch (error) {
+        refuse(index, error as DripActionError, record)
+      }
+    })
+    return results
+  }
 
   const url = `${target.baseUrl}/${kind.batchPath(checked.account)}`
   for (let start = 0; start < ready.length; start += DRIP_BATCH_MAX) {
@@ -315,8 +384,11 @@ export async function sendBatch<P, T extends JSONLikeObject>(
       const answer = await dripRequest(request, target, url, { method: 'POST', body }, checked)
       for (const { index, record, notes } of chunk) {
         // Drip answers a batch with an empty object; notes on values left out ride along with it.
-        const withNotes = notes && typeof answer.body === 'object' ? { ...answer.body, notes } : answer.body
-        results.setSuccessResponseAtIndex(index, { status: answer.status, sent: record, body: withNotes })
+        results.setSuccessResponseAtIndex(index, {
+          status: answer.status,
+          sent: record,
+          body: resultBody(answer, notes)
+        })
       }
     } catch (error) {
       const dripError = refusedForAnother(error as DripActionError, chunk.length)
@@ -396,9 +468,7 @@ export async function sendCalls<P>(
   const planned = planFor(payload, plan)
   if ('error' in planned) throw planned.error
   const answer = await runCalls(request, target, checked, planned.plan)
-  const delivery: Delivery = { status: answer.status, sent: planned.plan.sent, body: answer.body }
-  if (planned.notes) delivery.notes = planned.notes
-  return delivery
+  return delivered(answer, planned.plan.sent, planned.notes)
 }
 
 /**

@@ -1,7 +1,7 @@
 import { InvalidAuthenticationError } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { DRIP_API_BASE_URL, DRIP_REQUEST_TIMEOUT_MS, USER_AGENT } from './constants'
+import { DRIP_API_BASE_URL, DRIP_REQUEST_TIMEOUT_MS, SMALL_BATCH, USER_AGENT } from './constants'
 import { accountIdsOfKey, authorizationHeader, sendCalls, type DripTarget } from './drip-api'
 import { deletionPlan } from './records/lifecycle'
 import identify from './identify'
@@ -19,13 +19,18 @@ import { presets } from './presets'
 
 /**
  * The Drip (Actions) destination, sending to `apiBaseUrl`. Segment's runtime loads the default export, built against
- * Drip's API; local tooling builds its own against a simulator (tests with a shorter request timeout).
+ * Drip's API; local tooling builds its own against a simulator (tests with a shorter request timeout, or `smallBatch`
+ * 1 to send every batch to the batch endpoint).
  */
 export function createDefinition(
   apiBaseUrl: string = DRIP_API_BASE_URL,
-  options: { requestTimeoutMs?: number } = {}
+  options: { requestTimeoutMs?: number; smallBatch?: number } = {}
 ): DestinationDefinition<Settings> {
-  const target: DripTarget = { baseUrl: apiBaseUrl, timeoutMs: options.requestTimeoutMs ?? DRIP_REQUEST_TIMEOUT_MS }
+  const target: DripTarget = {
+    baseUrl: apiBaseUrl,
+    timeoutMs: options.requestTimeoutMs ?? DRIP_REQUEST_TIMEOUT_MS,
+    smallBatch: options.smallBatch ?? SMALL_BATCH
+  }
   const actions = {
     trackEvent: trackEvent(target),
     identify: identify(target),

@@ -118,12 +118,14 @@ it('fails the run with --strict when an event was rejected', async () => {
 })
 
 it("exits 1 when Drip refuses events: the 51st batch request of the hour meets Drip's rate limit", async () => {
-  const input = Array.from({ length: 51 }, (_, i) => identify(i))
-  const { code, stdout } = await cli(['-', '--batch', '--batch-size', '1', '--quiet'], input.join('\n'))
+  // Batches of 100, large enough for the batch endpoint (smaller ones go out as single requests).
+  const input = Array.from({ length: 5100 }, (_, i) => identify(i))
+  const { code, stdout } = await cli(['-', '--batch', '--batch-size', '100', '--quiet'], input.join('\n'))
   expect(code).toBe(1)
-  expect(stdout).toMatch(/#51 identify .* 429 +FAILED: Drip's hourly rate limit for this account was reached/)
-  expect(stdout).toMatch(/delivered to Drip +50/)
-  expect(stdout).toMatch(/failed at Drip +1/)
+  expect(stdout).toMatch(/#5001 identify .* 429 +FAILED: Drip's hourly rate limit for this account was reached/)
+  expect(stdout).toMatch(/delivered to Drip +5000/)
+  expect(stdout).toMatch(/failed at Drip +100/)
+  expect(stdout).toMatch(/POST \/v2\/9999999\/subscribers\/batches +51/)
   // --quiet: failures and the summary, no tables of what Drip holds.
   expect(stdout).not.toMatch(/What Drip now holds/)
 })

@@ -1,12 +1,12 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
-import definition from '../src'
 import {
   ACCOUNT_ID,
   API_TOKEN,
   ENCODED_KEY,
   basicUser,
+  batchEndpointDefinition,
   intercept,
   runtime,
   runtimeSettings,
@@ -14,7 +14,7 @@ import {
   settings
 } from './helpers'
 
-const testDestination = createTestIntegration(definition)
+const testDestination = createTestIntegration(batchEndpointDefinition)
 const SUBSCRIBERS = `/v2/${ACCOUNT_ID}/subscribers`
 
 afterEach(() => nock.cleanAll())

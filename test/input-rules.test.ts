@@ -179,7 +179,7 @@ describe("the destination's own failures", () => {
     }
     const results: MultiStatusResponse = await sendBatch(
       request,
-      { baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000 },
+      { baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000, smallBatch: 1 },
       settings,
       restRecords('subscribers'),
       [{ email: 'boom' }, { email: 'fine@example.com' }],

@@ -21,11 +21,15 @@ export interface Simulated {
  * A test file's Drip: the simulator on 127.0.0.1 and the destination built against it, started once per file and
  * reset before each test. After each test, every request the simulator received must keep the contract with Drip.
  */
-export function useSimulator(options: SimulatorOptions = {}, build: { requestTimeoutMs?: number } = {}): Simulated {
+export function useSimulator(
+  options: SimulatorOptions = {},
+  build: { requestTimeoutMs?: number; smallBatch?: number } = {}
+): Simulated {
   const simulated = {} as Simulated
   beforeAll(async () => {
     simulated.sim = new DripSimulator(options)
-    simulated.definition = createDefinition(await simulated.sim.start(), build)
+    // Every batch to the batch endpoint, as most tests want (routing small batches is test/routing.test.ts's).
+    simulated.definition = createDefinition(await simulated.sim.start(), { smallBatch: 1, ...build })
     simulated.destination = new Destination(simulated.definition)
     simulated.settings = (presets = {}) =>
       ({

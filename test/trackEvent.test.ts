@@ -1,10 +1,9 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
-import definition from '../src'
-import { ACCOUNT_ID, API_TOKEN, basicUser, intercept, settings } from './helpers'
+import { ACCOUNT_ID, API_TOKEN, basicUser, batchEndpointDefinition, intercept, settings } from './helpers'
 
-const testDestination = createTestIntegration(definition)
+const testDestination = createTestIntegration(batchEndpointDefinition)
 const EVENTS = `/v2/${ACCOUNT_ID}/events`
 const TIMESTAMP = '2026-11-20T10:15:00.000Z'
 

@@ -33,7 +33,7 @@ const unsubscribe = (target: DripTarget): ActionDefinition<Settings, Payload> =>
   performBatch: (request, { settings, payload }) =>
     payload.some((p) => p.campaign_id)
       ? sendEach(request, target, settings, payload, unsubscribePlan)
-      : sendBatch(request, target, settings, UNSUBSCRIBES, payload, unsubscribeRecord)
+      : sendBatch(request, target, settings, UNSUBSCRIBES, payload, unsubscribeRecord, unsubscribePlan)
 })
 
 export default unsubscribe

@@ -33,7 +33,7 @@ const updateTags = (target: DripTarget): ActionDefinition<Settings, Payload> => 
   perform: (request, { settings, payload }) => sendCalls(request, target, settings, payload, tagsPlan),
   // A batch carries both changes per person in one subscribers/batches request.
   performBatch: (request, { settings, payload }) =>
-    sendBatch(request, target, settings, SUBSCRIBERS, payload, tagsRecord)
+    sendBatch(request, target, settings, SUBSCRIBERS, payload, tagsRecord, tagsPlan)
 })
 
 export default updateTags

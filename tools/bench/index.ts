@@ -27,7 +27,7 @@ if (values.help) {
 
 const smoke = Boolean(values.smoke)
 const runs = Number(values.runs ?? (smoke ? 1 : 5))
-const perAction = smoke ? 20 : 5000
+const perAction = smoke ? 100 : 5000
 const cpuEvents = smoke ? 50 : 5000
 const runnerSizes = smoke ? [200, 2000] : [100_000, 1_000_000]
 const runnerRuns = smoke ? 1 : 2

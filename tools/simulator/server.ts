@@ -5,6 +5,7 @@ import { randomUUID } from 'crypto'
 import { AccountState, type Person, type ShopperActivityKind } from './state'
 import { dripRequestSchemas, type DripValidationError, type RequestSchemas } from './schemas'
 import { readBody } from '../http'
+import { DRIP_LIMITS, RateLimits } from './rate-limits'
 
 // A stand-in for Drip's REST API on 127.0.0.1: Drip's auth, validation (from Drip's OpenAPI description), rate limits,
 // answers and state semantics, for every endpoint the destination calls. It knows nothing about the destination.
@@ -63,8 +64,7 @@ export interface ReceivedRequest {
 export const DEMO_ACCOUNT_ID = '9999999'
 export const DEMO_API_TOKEN = 'demo-drip-api-token-0123456789abcdef'
 
-const HOUR = 60 * 60 * 1000
-const RATE_LIMIT_BODY = {
+export const RATE_LIMIT_BODY = {
   message: 'API rate limit exceeded. Please try again in an hour.',
   documentation: 'https://www.getdrip.com/docs/rest-api#rate-limting'
 }
@@ -78,8 +78,7 @@ export class DripSimulator {
   readonly received: ReceivedRequest[] = []
   requestCount = 0
   private readonly tokens: Map<string, Set<string>>
-  private readonly limits: { single: number; batch: number; windowMs: number }
-  private readonly usage = new Map<string, { single: number; batch: number; windowStart: number }>()
+  private readonly rateLimits: RateLimits
   private readonly faults: Fault[] = []
   private readonly schemas: RequestSchemas
   private readonly sockets = new Set<Socket>()
@@ -100,11 +99,7 @@ export class DripSimulator {
     }
     const tokens = options.tokens ?? { [DEMO_API_TOKEN]: accounts.map((a) => a.id) }
     this.tokens = new Map(Object.entries(tokens).map(([token, ids]) => [token, new Set(ids)]))
-    this.limits = {
-      single: options.limits?.single ?? 3600,
-      batch: options.limits?.batch ?? 50,
-      windowMs: options.limits?.windowMs ?? HOUR
-    }
+    this.rateLimits = new RateLimits({ ...DRIP_LIMITS, ...options.limits })
     this.schemas = dripRequestSchemas()
   }
 
@@ -151,7 +146,7 @@ export class DripSimulator {
         new AccountState(account.id, account.name, this.options.keepEvents ?? 10_000, this.options.eventCreatesPerson)
       )
     }
-    this.usage.clear()
+    this.rateLimits.reset()
     this.faults.length = 0
     this.received.length = 0
     this.requestCount = 0
@@ -379,26 +374,15 @@ export class DripSimulator {
 
   /** Counts a request against the account's hourly budget; a 429 once it is spent. */
   private spend(accountId: string, isBatch: boolean): { reply: Reply } | undefined {
-    const now = Date.now()
-    let usage = this.usage.get(accountId)
-    if (!usage || now - usage.windowStart >= this.limits.windowMs) {
-      usage = { single: 0, batch: 0, windowStart: now }
-      this.usage.set(accountId, usage)
-    }
-    const kind = isBatch ? 'batch' : 'single'
-    if (usage[kind] >= this.limits[kind]) {
-      return { reply: { status: 429, body: RATE_LIMIT_BODY, headers: this.rateHeaders(accountId, isBatch) } }
-    }
-    usage[kind]++
-    return undefined
+    if (this.rateLimits.spend(accountId, isBatch ? 'batch' : 'single')) return undefined
+    return { reply: { status: 429, body: RATE_LIMIT_BODY, headers: this.rateHeaders(accountId, isBatch) } }
   }
 
   private rateHeaders(accountId: string, isBatch: boolean): Record<string, string> {
-    const kind = isBatch ? 'batch' : 'single'
-    const used = this.usage.get(accountId)?.[kind] ?? 0
+    const budget = isBatch ? 'batch' : 'single'
     return {
-      'X-RateLimit-Limit': String(this.limits[kind]),
-      'X-RateLimit-Remaining': String(Math.max(0, this.limits[kind] - used))
+      'X-RateLimit-Limit': String(this.rateLimits.limits[budget]),
+      'X-RateLimit-Remaining': String(this.rateLimits.remaining(accountId, budget))
     }
   }
 
