@@ -4,7 +4,7 @@ import { tmpdir } from 'os'
 import path from 'path'
 
 // The benchmark on tiny inputs, so it cannot rot. It asserts what was measured, never how fast.
-it('npm run bench -- --smoke measures all four things and writes them with --out', () => {
+it('npm run bench -- --smoke measures all five things and writes them with --out', () => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'bench-smoke-')), 'bench.json')
   const root = path.join(__dirname, '..')
   // Cold start requires the built package.
@@ -20,7 +20,7 @@ it('npm run bench -- --smoke measures all four things and writes them with --out
   )
   expect(result.stderr).toBe('')
   expect(result.status).toBe(0)
-  for (const heading of ['1. Drip requests', '2. CPU µs per event', '3. Cold start', '4. Runner']) {
+  for (const heading of ['1. Drip requests', '2. CPU µs per event', '3. Cold start', '4. Runner', '5. Traffic']) {
     expect(result.stdout).toContain(heading)
   }
   const report = JSON.parse(readFileSync(out, 'utf8'))
@@ -37,4 +37,22 @@ it('npm run bench -- --smoke measures all four things and writes them with --out
     'trackEvent batch'
   ])
   expect(Object.keys(report.runner)).toEqual(['200', '2000'])
+  // A steady 10 a minute: the batch endpoint alone runs out of its 50 requests; single requests and ours serve it.
+  const trafficOf = (source: string) =>
+    Object.fromEntries(
+      report.traffic
+        .filter((t: { source: string }) => t.source === source)
+        .map((t: { strategy: string; refused: number }) => [t.strategy, t.refused > 0])
+    )
+  expect(trafficOf('steady 10/min')).toEqual({
+    'batch endpoint always': true,
+    'individual always': false,
+    'ours: routed by size': false
+  })
+  expect(trafficOf('bursty 100/min')).toEqual({
+    'batch endpoint always': false,
+    'individual always': true,
+    'ours: routed by size': false
+  })
+  expect(report.trafficCoversBoth).toBe(true)
 })

@@ -2,12 +2,14 @@ import { writeFileSync } from 'fs'
 import os from 'os'
 import { parseArgs } from 'util'
 import { coldStart, cpuPerEvent, requestsSpent, runnerScaling } from './measure'
+import { BATCH_WINDOW_MS, STRATEGIES, trafficSimulation, type Source } from './traffic'
 
 // `npm run bench`: what this destination costs, measured side by side in one run.
 //   1. Drip requests per 10,000 events (5,000 identify + 5,000 track), and per 5,000 orders, batching off and on
 //   2. CPU per event for each action, single and batch, as a ratio to the runtime floor
 //   3. cold start: requiring the built package next to actions-core alone
 //   4. the runner: events per second and peak memory replaying 100,000 and 1,000,000 events with --batch
+//   5. traffic: what each way of choosing endpoints serves of Drip's hourly budgets, simulated Segment sources
 // `--smoke` runs every measurement on tiny inputs (npm test does, so the benchmark cannot rot); `--out FILE` writes
 // the figures as JSON. Nothing is written into the repository unless asked.
 
@@ -123,6 +125,46 @@ async function main() {
     `   peak RSS ${large.toLocaleString('en-US')} / ${small.toLocaleString('en-US')}: ${rssRatio.toFixed(2)}; target ≤ 1.2: ${verdict(rssRatio <= 1.2)}`
   )
 
+  // 5. Traffic
+  const sources: Source[] = smoke
+    ? [
+        { name: 'steady 10/min', perMinute: 10, bursty: false },
+        { name: 'bursty 100/min', perMinute: 100, bursty: true }
+      ]
+    : [
+        ...[1, 10, 60, 100, 1000].map((perMinute) => ({ name: `steady ${perMinute}/min`, perMinute, bursty: false })),
+        ...[10, 100, 1000].map((perMinute) => ({ name: `bursty ${perMinute}/min`, perMinute, bursty: true }))
+      ]
+  const traffic = await trafficSimulation(sources, 1)
+  say()
+  say(
+    `5. Traffic: an hour of each source (half identify, half track) through each strategy, virtual time; Segment hands ` +
+      `over an action's events when 1,000 have gathered or ${BATCH_WINDOW_MS / 1000} s after the first`
+  )
+  say('   source            strategy                delivered   429s  single budget  batch budget')
+  for (const { source, strategy, outcome } of traffic) {
+    say(
+      `   ${source.name.padEnd(17)} ${strategy.padEnd(23)} ${String(outcome.delivered).padStart(9)} ${String(outcome.refused).padStart(6)}` +
+        `  ${(outcome.singleShare * 100).toFixed(0).padStart(12)}%  ${(outcome.batchShare * 100).toFixed(0).padStart(11)}%`
+    )
+  }
+  const served = (strategy: string, bursty: boolean) =>
+    traffic
+      .filter((t) => t.strategy === strategy && t.source.bursty === bursty && t.outcome.refused === 0)
+      .reduce((most, t) => Math.max(most, t.source.perMinute), 0)
+  for (const strategy of STRATEGIES) {
+    const steady = served(strategy, false)
+    say(
+      `   ${strategy}: busiest steady source with no 429 ${steady}/min (${((steady * 60 * 100) / 53_600).toFixed(1)}% of ` +
+        `Drip's 53,600 records an hour), busiest bursty ${served(strategy, true)}/min`
+    )
+  }
+  const routed = STRATEGIES[2]
+  const coversBoth = traffic
+    .filter((t) => t.strategy !== routed && t.outcome.refused === 0)
+    .every((t) => traffic.find((u) => u.strategy === routed && u.source === t.source)!.outcome.refused === 0)
+  say(`   ours serves every source either fixed strategy serves: ${verdict(coversBoth)}`)
+
   if (values.out) {
     const report = {
       machine,
@@ -133,7 +175,9 @@ async function main() {
       cpuSamples: cpu,
       coldStart: cold,
       runner,
-      rssRatio
+      rssRatio,
+      traffic: traffic.map(({ source, strategy, outcome }) => ({ source: source.name, strategy, ...outcome })),
+      trafficCoversBoth: coversBoth
     }
     writeFileSync(values.out, JSON.stringify(report, null, 2))
     say(`\nwrote ${values.out}`)
