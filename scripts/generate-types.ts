@@ -1,35 +1,54 @@
 import { readFileSync, writeFileSync } from 'fs'
 import path from 'path'
-import { generatedTypes } from './types'
 
 // `npm run types`: rewrite every generated-types.ts from the field definitions.
 // `npm run types -- --check`: change nothing, list the stale files and exit 1 if there are any.
-async function main() {
-  const check = process.argv.includes('--check')
-  const stale: string[] = []
-  for (const [file, content] of await generatedTypes()) {
-    const name = path.relative(process.cwd(), file)
-    let current = ''
-    try {
-      current = readFileSync(file, 'utf8')
-    } catch {
-      // a new action: nothing generated yet
-    }
-    if (current === content) continue
-    if (check) {
-      stale.push(name)
-    } else {
-      writeFileSync(file, content)
-      console.log(`wrote ${name}`)
-    }
-  }
-  if (stale.length > 0) {
-    console.error(`stale generated types (run npm run types): ${stale.join(', ')}`)
-    process.exit(1)
+// `--json`: change nothing, print every file as it should be ({"src/...": content}), for the tests (prettier, which
+// formats them, cannot load inside jest).
+
+/** The files whose content differs from what the definitions give (`read` answers undefined for a missing file). */
+export function staleFiles(generated: Map<string, string>, read: (file: string) => string | undefined): string[] {
+  return [...generated].filter(([file, content]) => read(file) !== content).map(([file]) => file)
+}
+
+export function readIfThere(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
   }
 }
 
-main().catch((error) => {
-  console.error(error)
-  process.exit(1)
-})
+async function main() {
+  const check = process.argv.includes('--check')
+  // Loaded here, not at the top: prettier (which types.ts uses) cannot load inside jest, which imports staleFiles.
+  const { generatedTypes } = await import('./types')
+  const generated = await generatedTypes()
+  if (process.argv.includes('--json')) {
+    const files = Object.fromEntries(
+      [...generated].map(([file, content]) => [path.relative(process.cwd(), file), content])
+    )
+    process.stdout.write(JSON.stringify(files))
+    return
+  }
+  const stale = staleFiles(generated, readIfThere)
+  const names = stale.map((file) => path.relative(process.cwd(), file))
+  if (check) {
+    if (stale.length > 0) {
+      console.error(`stale generated types (run npm run types): ${names.join(', ')}`)
+      process.exit(1)
+    }
+    return
+  }
+  for (const [index, file] of stale.entries()) {
+    writeFileSync(file, generated.get(file)!)
+    console.log(`wrote ${names[index]}`)
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+}

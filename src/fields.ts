@@ -30,7 +30,10 @@ export const batch_size: InputField = {
   required: false,
   minimum: 1,
   maximum: DRIP_BATCH_MAX,
-  default: DRIP_BATCH_MAX
+  default: DRIP_BATCH_MAX,
+  // Shown only when batching is on, and only as a number typed in, never mapped from an event.
+  depends_on: { conditions: [{ fieldKey: 'enable_batching', operator: 'is', value: true }] },
+  disabledInputMethods: ['variable', 'function', 'enrichment', 'freeform']
 }
 
 export const prospect: InputField = {

@@ -72,13 +72,13 @@ export function dripRequestSchemas(): RequestSchemas {
       if (!template) return []
       const validator = validatorFor(method, template)
       if (!validator || validator(body)) return []
-      return (validator.errors ?? []).map(toDripError)
+      return (validator.errors ?? []).map(asDripValidationError)
     }
   }
 }
 
 /** An ajv error in the words Drip uses for a 422: its codes and "Attribute must ..." messages. */
-function toDripError(error: ErrorObject): DripValidationError {
+function asDripValidationError(error: ErrorObject): DripValidationError {
   const segments = error.instancePath.split('/').filter((s) => s && !/^\d+$/.test(s))
   const attribute =
     error.keyword === 'required'

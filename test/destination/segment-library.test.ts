@@ -1,17 +1,17 @@
 import { readFileSync } from 'fs'
 import path from 'path'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
-import { presetSubscriptions } from '../tools/subscriptions'
-import { Runner, type EventResult } from '../tools/runner/run'
-import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
-import { useSimulator } from './simulated'
+import { presetSubscriptions } from '../../tools/subscriptions'
+import { Runner, type EventResult } from '../../tools/runner/run'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../../tools/simulator'
+import { useSimulator } from '../simulated'
 
 // Events exactly as Segment's own Node library sends them (test/fixtures/segment-library-events.ndjson, made by
 // `npm run capture` with @segment/analytics-node): message ids, _metadata, context.library, integrations, camelCase
 // reserved traits, stray spaces in emails, several currencies. Replayed through the runner (single and batch), each
 // request to Drip checked.
 
-const FIXTURE = path.join(__dirname, 'fixtures', 'segment-library-events.ndjson')
+const FIXTURE = path.join(__dirname, '..', 'fixtures', 'segment-library-events.ndjson')
 const events = readFileSync(FIXTURE, 'utf8')
   .trim()
   .split('\n')

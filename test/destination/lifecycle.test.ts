@@ -1,9 +1,9 @@
 import nock from 'nock'
 import { defaultValues, Destination } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
-import definition from '../src'
-import { ACCOUNT_ID, drip, intercept, runtime, runtimeSettings, segmentEvent } from './helpers'
-import { useSimulator } from './simulated'
+import definition from '../../src'
+import { ACCOUNT_ID, drip, intercept, runtime, runtimeSettings, segmentEvent } from '../helpers'
+import { useSimulator } from '../simulated'
 
 // Tags from Engage audiences, unsubscribes, deletion (the presets and onDelete), Email Series and workflows, and the
 // pickers: exact requests through the runtime (nock), then what Drip holds afterwards (the simulator).

@@ -1,8 +1,8 @@
 import nock from 'nock'
 import path from 'path'
 import type { JSONObject } from '@segment/actions-core'
-import definition from '../src'
-import { readMapping } from '../tools/subscriptions'
+import definition from '../../src'
+import { readMapping } from '../../tools/subscriptions'
 import {
   ACCOUNT_ID,
   API_TOKEN,
@@ -13,7 +13,7 @@ import {
   runtimeSettings,
   segmentEvent,
   settings
-} from './helpers'
+} from '../helpers'
 
 // The destination as Segment's cloud runtime drives it: new Destination(definition), the presets (or the documented
 // mappings) as subscriptions, settings validation and FQL matching included.
@@ -287,7 +287,7 @@ describe('page, group and alias through the documented mappings (examples/subscr
   const documented = () =>
     ({
       ...settings,
-      subscriptions: readMapping(definition, path.join(__dirname, '..', 'examples', 'subscriptions.json'))
+      subscriptions: readMapping(definition, path.join(__dirname, '..', '..', 'examples', 'subscriptions.json'))
     }) as unknown as JSONObject
 
   it('records a page view as a Drip event named after the page', async () => {

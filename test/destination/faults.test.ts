@@ -4,9 +4,9 @@ import {
   PayloadValidationError,
   RetryableError
 } from '@segment/actions-core'
-import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN, type Fault } from '../tools/simulator'
-import { segmentEvent } from './helpers'
-import { ENCODED_DEMO_KEY, useSimulator } from './simulated'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN, type Fault } from '../../tools/simulator'
+import { segmentEvent } from '../helpers'
+import { ENCODED_DEMO_KEY, useSimulator } from '../simulated'
 
 // The fault matrix: every way Drip can fail, for single events, batches and the authentication test, through the
 // runtime and real HTTP to the simulator. Each row fixes the error class, status, retryability and message, and no

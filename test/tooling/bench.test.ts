@@ -6,7 +6,7 @@ import path from 'path'
 // The benchmark on tiny inputs, so it cannot rot. It asserts what was measured, never how fast.
 it('npm run bench -- --smoke measures all five things and writes them with --out', () => {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'bench-smoke-')), 'bench.json')
-  const root = path.join(__dirname, '..')
+  const root = path.join(__dirname, '..', '..')
   // Cold start requires the built package.
   const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: root,

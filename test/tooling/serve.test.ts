@@ -1,7 +1,7 @@
-import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
-import { MAX_BODY_BYTES, portFrom, serve, type RunningServer } from '../tools/serve'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../../tools/simulator'
+import { MAX_BODY_BYTES, portFrom, serve, type RunningServer } from '../../tools/serve'
 import { request as httpRequest } from 'http'
-import { useSimulator } from './simulated'
+import { useSimulator } from '../simulated'
 
 const drip = useSimulator()
 let server: RunningServer

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
-import { DripSimulator } from '../tools/simulator'
+import { DripSimulator } from '../../tools/simulator'
 
 const TOKEN = 'sim-token-1'
 const OTHER_TOKEN = 'sim-token-2'

@@ -3,9 +3,9 @@ import { spawnSync } from 'child_process'
 import path from 'path'
 import { InvalidAuthenticationError, MultiStatusResponse, PayloadValidationError } from '@segment/actions-core'
 import type { JSONObject, RequestClient } from '@segment/actions-core'
-import { restRecords, sendBatch } from '../src/drip-api'
-import { isoDate } from '../src/records/values'
-import { ACCOUNT_ID, intercept, runtime, runtimeSettings, segmentEvent, settings } from './helpers'
+import { restRecords, sendBatch } from '../../src/drip-api'
+import { isoDate } from '../../src/records/values'
+import { ACCOUNT_ID, intercept, runtime, runtimeSettings, segmentEvent, settings } from '../helpers'
 
 // What the destination does with values and settings it cannot send as they are, through the runtime as Segment
 // drives it: impossible dates, blank keys, overlong emails, integers Drip cannot store, and its own failures.
@@ -201,8 +201,8 @@ describe("the destination's own failures", () => {
     // Run where the stack is a plain Node process's, as in Segment's runtime, not jest's.
     const child = spawnSync(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'fixtures', 'deep-batch.ts')],
-      { cwd: path.join(__dirname, '..'), encoding: 'utf8' }
+      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '..', 'fixtures', 'deep-batch.ts')],
+      { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' }
     )
     expect(child.stderr).toBe('')
     const outcomes = JSON.parse(child.stdout) as Array<{ depth: number; thrown?: string; statuses?: number[] }>

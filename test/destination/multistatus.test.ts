@@ -1,5 +1,5 @@
 import nock from 'nock'
-import { ACCOUNT_ID, drip, runtime, runtimeSettings, segmentEvent } from './helpers'
+import { ACCOUNT_ID, drip, runtime, runtimeSettings, segmentEvent } from '../helpers'
 
 afterEach(() => nock.cleanAll())
 

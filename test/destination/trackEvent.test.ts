@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
-import { ACCOUNT_ID, API_TOKEN, basicUser, batchEndpointDefinition, intercept, settings } from './helpers'
+import { ACCOUNT_ID, API_TOKEN, basicUser, batchEndpointDefinition, intercept, settings } from '../helpers'
 
 const testDestination = createTestIntegration(batchEndpointDefinition)
 const EVENTS = `/v2/${ACCOUNT_ID}/events`

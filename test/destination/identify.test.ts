@@ -12,7 +12,7 @@ import {
   runtimeSettings,
   segmentEvent,
   settings
-} from './helpers'
+} from '../helpers'
 
 const testDestination = createTestIntegration(batchEndpointDefinition)
 const SUBSCRIBERS = `/v2/${ACCOUNT_ID}/subscribers`

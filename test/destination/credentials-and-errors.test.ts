@@ -1,7 +1,7 @@
 import { InvalidAuthenticationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { apiToken, authorizationHeader } from '../src/drip-api'
-import { classifyDripError, parseDripError } from '../src/errors'
-import { API_TOKEN, ENCODED_KEY } from './helpers'
+import { apiToken, authorizationHeader } from '../../src/drip-api'
+import { classifyDripError, DRIP_ERROR_RULES, parseDripError } from '../../src/errors'
+import { API_TOKEN, ENCODED_KEY } from '../helpers'
 
 describe('apiToken', () => {
   it.each([
@@ -88,5 +88,33 @@ describe('classifyDripError', () => {
     expect(error).toBeInstanceOf(kind)
     expect(error.status).toBe(expectedStatus)
     expect(error.message).toMatch(message)
+  })
+})
+
+describe('DRIP_ERROR_RULES', () => {
+  // For each rule, an answer it is the first to match; the error it raises must be what its `raises` column says.
+  const bodies = [
+    '',
+    '{"errors":[{"code":"authorization_error","message":"no"}]}',
+    '{"errors":[{"code":"too_many_requests","message":"Too many concurrent requests for the same subscriber"}]}'
+  ]
+  const answers = Array.from({ length: 500 }, (_, i) => i + 100).flatMap((status) =>
+    bodies.map((body) => ({ status, body }))
+  )
+  it.each(DRIP_ERROR_RULES.map((rule) => [rule.answer, rule] as const))('%s raises what it says', (_answer, rule) => {
+    const answer = answers.find(
+      ({ status, body }) => DRIP_ERROR_RULES.find((r) => r.matches(status, parseDripError(body))) === rule
+    )
+    expect(answer).toBeDefined()
+    const error = classifyDripError(answer!.status, answer!.body, '1234567') as Error & {
+      status?: number
+      code?: string
+    }
+    const [className, detail] = rule.raises.split(' ')
+    expect(error.constructor.name).toBe(className)
+    if (detail === '(same') expect(error.status).toBe(answer!.status)
+    else if (/^\d+$/.test(detail ?? '')) expect(error.status).toBe(Number(detail))
+    else if (detail?.startsWith('`')) expect(error.code).toBe(detail.replace(/`/g, ''))
+    expect(error instanceof RetryableError).toBe(rule.retried)
   })
 })

@@ -1,8 +1,8 @@
 import nock from 'nock'
 import { defaultValues } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
-import definition from '../src'
-import { ACCOUNT_ID, intercept, runtime, runtimeSettings, segmentEvent } from './helpers'
+import definition from '../../src'
+import { ACCOUNT_ID, intercept, runtime, runtimeSettings, segmentEvent } from '../helpers'
 
 // Segment's e-commerce events through the runtime with the presets, to Drip's Shopper Activity API (v3): exact
 // requests, single and batch. Every body is also checked against the v3 schemas (test/contract.ts).

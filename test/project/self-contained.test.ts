@@ -4,7 +4,7 @@ import path from 'path'
 // A clone with nothing beside it must run and pass: no file of the product, its tooling or its tests may name a path
 // outside the repository. (scripts/references.ts alone reads the team's library, to make reference/.)
 
-const ROOT = path.join(__dirname, '..')
+const ROOT = path.join(__dirname, '..', '..')
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

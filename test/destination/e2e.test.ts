@@ -1,6 +1,6 @@
-import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
-import { segmentEvent } from './helpers'
-import { useSimulator } from './simulated'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../../tools/simulator'
+import { segmentEvent } from '../helpers'
+import { useSimulator } from '../simulated'
 
 // The whole path as it runs in production, with Drip simulated: Segment's runtime → the destination → real HTTP over
 // loopback → a Drip that validates every body against Drip's own OpenAPI description.

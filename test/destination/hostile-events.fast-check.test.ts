@@ -1,11 +1,11 @@
 import fc from 'fast-check'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import path from 'path'
-import definition from '../src'
-import { readMapping } from '../tools/subscriptions'
-import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
-import { contractProblems } from './contract'
-import { ENCODED_DEMO_KEY, useSimulator } from './simulated'
+import definition from '../../src'
+import { readMapping } from '../../tools/subscriptions'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../../tools/simulator'
+import { contractProblems } from '../contract'
+import { ENCODED_DEMO_KEY, useSimulator } from '../simulated'
 
 // Generated hostile input: Segment events of every call type with missing, null, empty, huge, unicode, deeply nested,
 // wrong-typed and numbers-as-strings values, through Destination.onEvent and onBatch, to the simulator over loopback.
@@ -27,7 +27,7 @@ const ERROR_NAMES = new Set([
 
 const drip = useSimulator({ limits: { single: Infinity, batch: Infinity }, keepEvents: 100 })
 // The presets plus the documented page, group and alias mappings: every action and call type.
-const subscriptions = readMapping(definition, path.join(__dirname, '..', 'examples', 'subscriptions.json'))
+const subscriptions = readMapping(definition, path.join(__dirname, '..', '..', 'examples', 'subscriptions.json'))
 
 // ------------------------------------------------------------------------------------------------ arbitraries
 

@@ -1,6 +1,6 @@
 import type { InputField } from '@segment/actions-core'
-import definition from '../src'
-import { readReference } from '../tools/reference'
+import definition from '../../src'
+import { readReference } from '../../tools/reference'
 
 // The Segment catalog page is the contract with Segment admins: every setting, preset, action and field it lists must
 // be in the definition with the same label, type, required flag and description. The page's facts come from

@@ -1,11 +1,11 @@
 import { readFileSync } from 'fs'
 import { Readable } from 'stream'
-import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../tools/simulator'
-import { presetSubscriptions } from '../tools/subscriptions'
-import { readEvents } from '../tools/runner/input'
-import { Runner, type EventResult } from '../tools/runner/run'
-import { SAMPLE } from '../tools/runner/cli'
-import { useSimulator } from './simulated'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../../tools/simulator'
+import { presetSubscriptions } from '../../tools/subscriptions'
+import { readEvents } from '../../tools/runner/input'
+import { Runner, type EventResult } from '../../tools/runner/run'
+import { SAMPLE } from '../../tools/runner/cli'
+import { useSimulator } from '../simulated'
 
 // Unlimited: a replay that keeps each person's order may take more batch requests than Drip's 50 an hour.
 const drip = useSimulator({ limits: { single: Infinity, batch: Infinity } })

@@ -2,12 +2,12 @@ import { spawn } from 'child_process'
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
-import { DEMO_API_TOKEN } from '../tools/simulator'
+import { DEMO_API_TOKEN } from '../../tools/simulator'
 
 // The runner as a person runs it: its command (`npm start` and `npx actions-drip` run the same file compiled), from the
 // sources so the suite needs no build. .ci/run runs the compiled command from an installed package.
-const BIN = path.join(__dirname, '..', 'tools', 'runner', 'bin.ts')
-const ROOT = path.join(__dirname, '..')
+const BIN = path.join(__dirname, '..', '..', 'tools', 'runner', 'bin.ts')
+const ROOT = path.join(__dirname, '..', '..')
 
 interface Run {
   code: number | null

@@ -1,9 +1,9 @@
 import nock from 'nock'
 import { Destination } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
-import definition from '../src'
-import { SMALL_BATCH } from '../src/constants'
-import { ACCOUNT_ID, drip, intercept, runtimeSettings, segmentEvent } from './helpers'
+import definition from '../../src'
+import { SMALL_BATCH } from '../../src/constants'
+import { ACCOUNT_ID, drip, intercept, runtimeSettings, segmentEvent } from '../helpers'
 
 // The default export as Segment runs it: a batch too small to be worth one of Drip's 50 batch requests an hour goes
 // out as single requests (at most a few at once, one at a time per person); a larger one to the batch endpoint.
