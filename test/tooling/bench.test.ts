@@ -24,11 +24,11 @@ it('npm run bench -- --smoke measures all five things and writes them with --out
     expect(result.stdout).toContain(heading)
   }
   const report = JSON.parse(readFileSync(out, 'utf8'))
-  // 100 identify, 100 track and 100 orders: one request each without batching, one batch request per action with it.
+  // 100 identify, 100 track and 200 orders: one request each without batching, one batch request per action with it.
   expect(report.requests.perAction).toEqual({
     identify: { single: 100, batched: 1 },
     trackEvent: { single: 100, batched: 1 },
-    orderActivity: { single: 100, batched: 1 }
+    orderActivity: { single: 200, batched: 1 }
   })
   expect(Object.keys(report.cpu)).toEqual([
     'identify single',

@@ -26,7 +26,7 @@ const settingsFor = (definition: DestinationDefinition<Settings>, batching: bool
     subscriptions: presetSubscriptions(definition, { only, mapping: { [only]: { enable_batching: batching } } })
   }) as unknown as JSONObject
 
-/** 1. Drip requests for `perAction` identify, track and order events each, one at a time and batched. */
+/** 1. Drip requests for `perAction` identify and track events each and twice as many orders, alone and batched. */
 export async function requestsSpent(perAction: number) {
   const sim = new DripSimulator({ limits: { single: 1e9, batch: 1e9 }, keepEvents: 100 })
   const definition = createDefinition(await sim.start())
@@ -38,7 +38,7 @@ export async function requestsSpent(perAction: number) {
       ['trackEvent', trackEvent],
       ['orderActivity', orderEvent]
     ] as const) {
-      const events = Array.from({ length: perAction }, (_, i) => make(i))
+      const events = Array.from({ length: action === 'orderActivity' ? perAction * 2 : perAction }, (_, i) => make(i))
       sim.reset()
       for (const event of events) await destination.onEvent(event, settingsFor(definition, false, action))
       const single = sim.requestCount
