@@ -46,7 +46,7 @@ node -e '
 '
 
 npx --no-install actions-drip --help | grep -q 'Usage: actions-drip' || fail 'npx actions-drip --help printed no usage'
-npx --no-install actions-drip --quiet > sample.txt || fail "npx actions-drip (the bundled sample) exited $?"
+npx --no-install actions-drip > sample.txt || fail "npx actions-drip (the bundled sample) exited $?"
 grep -q 'What Drip now holds' sample.txt || fail 'npx actions-drip printed no summary of what Drip holds'
 status=0
 npx --no-install actions-drip --live 2> live.txt || status=$?

@@ -310,6 +310,28 @@ async function inParallel<T>(items: T[], limit: number, keyOf: (item: T) => stri
 }
 
 /**
+ * What every batch starts with: its results, a way to refuse one payload (with what was sent when Drip refused it),
+ * and the checked settings; a bad setting refuses every payload alike, each with its own result, and leaves none.
+ */
+function startBatch<P>(payloads: P[], settings: Settings) {
+  const results = new MultiStatusResponse()
+  const refuse = (index: number, error: DripActionError, sent?: JSONLikeObject) =>
+    results.setErrorResponseAtIndex(index, {
+      status: error.status ?? 400,
+      errortype: errorType(error),
+      errormessage: error.message,
+      ...(sent ? { sent } : {})
+    })
+  let checked: ReturnType<typeof checkedSettings> | undefined
+  try {
+    checked = checkedSettings(settings)
+  } catch (error) {
+    payloads.forEach((_payload, index) => refuse(index, error as DripActionError))
+  }
+  return { results, refuse, checked }
+}
+
+/**
  * performBatch: every payload gets exactly one result. Payloads that cannot be built get their own 400 (not sent, so
  * reported as refused by the integration). A batch too small to be worth a batch request (see SMALL_BATCH) goes out
  * one by one, through the single endpoint (`kind.path`) or the action's own calls (`alone`); a larger one to Drip's
@@ -325,23 +347,8 @@ export async function sendBatch<P, T extends JSONLikeObject>(
   build: (payload: P) => Built<T>,
   alone?: (payload: P) => Built<Plan>
 ): Promise<MultiStatusResponse> {
-  const results = new MultiStatusResponse()
-  const refuse = (index: number, error: DripActionError, sent?: JSONLikeObject) =>
-    results.setErrorResponseAtIndex(index, {
-      status: error.status ?? 400,
-      errortype: errorType(error),
-      errormessage: error.message,
-      ...(sent ? { sent } : {})
-    })
-
-  let checked: ReturnType<typeof checkedSettings>
-  try {
-    checked = checkedSettings(settings)
-  } catch (error) {
-    // A bad setting fails every payload alike, each with its own result.
-    payloads.forEach((_payload, index) => refuse(index, error as DripActionError))
-    return results
-  }
+  const { results, refuse, checked } = startBatch(payloads, settings)
+  if (!checked) return results
 
   const ready: Array<{ index: number; record: T; json: string; notes?: string[]; payload: P }> = []
   payloads.forEach((payload, index) => {
@@ -482,21 +489,8 @@ export async function sendEach<P>(
   payloads: P[],
   plan: (payload: P) => Built<Plan>
 ): Promise<MultiStatusResponse> {
-  const results = new MultiStatusResponse()
-  const refuse = (index: number, error: DripActionError, sent?: JSONLikeObject) =>
-    results.setErrorResponseAtIndex(index, {
-      status: error.status ?? 400,
-      errortype: errorType(error),
-      errormessage: error.message,
-      ...(sent ? { sent } : {})
-    })
-  let checked: ReturnType<typeof checkedSettings>
-  try {
-    checked = checkedSettings(settings)
-  } catch (error) {
-    payloads.forEach((_payload, index) => refuse(index, error as DripActionError))
-    return results
-  }
+  const { results, refuse, checked } = startBatch(payloads, settings)
+  if (!checked) return results
   for (const [index, payload] of payloads.entries()) {
     const planned = planFor(payload, plan)
     if ('error' in planned) {
