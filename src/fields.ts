@@ -156,6 +156,13 @@ export const shopperInitialStatus: InputField = {
   default: firstOf(['$.properties.initial_status'], 'unsubscribed')
 }
 
+/** Who an order or cart comes from, and about whom: the fields orders and carts open with. */
+export const shopperPerson: Record<'provider' | 'email' | 'initial_status', InputField> = {
+  provider,
+  email: eventEmail,
+  initial_status: shopperInitialStatus
+}
+
 export const currency: InputField = {
   label: 'Currency',
   description: 'The ISO 4217 code of the currency (e.g. USD), upper-cased before it is sent.',

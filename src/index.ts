@@ -48,7 +48,9 @@ export function createDefinition(
     name: 'Drip (Actions)',
     slug: 'actions-drip',
     mode: 'cloud',
-    description: 'Send Segment identify and track calls to Drip as people and events.',
+    description:
+      'Send Segment identify and track calls to Drip as people and events; e-commerce events as orders and carts; ' +
+      'Engage audiences as tags; unsubscribes, deletions, Email Series and workflows.',
     authentication: {
       scheme: 'custom',
       fields: {

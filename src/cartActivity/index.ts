@@ -2,17 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { sendBatch, sendOne, shopperActivityRecords, type DripTarget } from '../drip-api'
-import {
-  batch_size,
-  currency,
-  enable_batching,
-  eventEmail,
-  eventTime,
-  items,
-  money,
-  provider,
-  shopperInitialStatus
-} from '../fields'
+import { batch_size, currency, enable_batching, eventTime, firstOf, items, money, shopperPerson } from '../fields'
 import { buildCart } from '../records/shopper-activity'
 
 const CARTS = shopperActivityRecords('cart')
@@ -24,9 +14,7 @@ const cartActivity = (target: DripTarget): ActionDefinition<Settings, Payload> =
     'cart each time: Product Added and Product Removed carry one product, not the cart, so they are not mapped here.',
   defaultSubscription: 'type = "track" and (event = "Cart Viewed" or event = "Checkout Started")',
   fields: {
-    provider,
-    email: eventEmail,
-    initial_status: shopperInitialStatus,
+    ...shopperPerson,
     action: {
       label: 'Action',
       description: 'Whether the cart was created or updated.',
@@ -44,19 +32,7 @@ const cartActivity = (target: DripTarget): ActionDefinition<Settings, Payload> =
       description: "The cart's id in your store: the cart id, else the checkout id, else the order id.",
       type: 'string',
       required: true,
-      default: {
-        '@if': {
-          exists: { '@path': '$.properties.cart_id' },
-          then: { '@path': '$.properties.cart_id' },
-          else: {
-            '@if': {
-              exists: { '@path': '$.properties.checkout_id' },
-              then: { '@path': '$.properties.checkout_id' },
-              else: { '@path': '$.properties.order_id' }
-            }
-          }
-        }
-      }
+      default: firstOf(['$.properties.cart_id', '$.properties.checkout_id', '$.properties.order_id'])
     },
     cart_public_id: {
       label: 'Cart Public ID',
@@ -70,13 +46,7 @@ const cartActivity = (target: DripTarget): ActionDefinition<Settings, Payload> =
         "A link back to the cart in your store, for the abandoned-cart email: properties.cart_url, else the page's URL.",
       type: 'string',
       required: true,
-      default: {
-        '@if': {
-          exists: { '@path': '$.properties.cart_url' },
-          then: { '@path': '$.properties.cart_url' },
-          else: { '@path': '$.context.page.url' }
-        }
-      }
+      default: firstOf(['$.properties.cart_url', '$.context.page.url'])
     },
     grand_total: money('Grand Total', "The cart's total, discounts included.", [
       '$.properties.total',

@@ -2,18 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { sendBatch, sendOne, shopperActivityRecords, type DripTarget } from '../drip-api'
-import {
-  address,
-  batch_size,
-  currency,
-  enable_batching,
-  eventEmail,
-  eventTime,
-  items,
-  money,
-  provider,
-  shopperInitialStatus
-} from '../fields'
+import { address, batch_size, currency, enable_batching, eventTime, items, money, shopperPerson } from '../fields'
 import { buildOrder } from '../records/shopper-activity'
 
 const ORDERS = shopperActivityRecords('order')
@@ -27,9 +16,7 @@ const orderActivity = (target: DripTarget): ActionDefinition<Settings, Payload> 
     "revenue attribution, the person's lifetime value and order-based segments.",
   defaultSubscription: 'type = "track" and event = "Order Completed"',
   fields: {
-    provider,
-    email: eventEmail,
-    initial_status: shopperInitialStatus,
+    ...shopperPerson,
     action: {
       label: 'Action',
       description: 'What happened to the order. Refunded and canceled orders take Refund Amount, not Grand Total.',
