@@ -177,6 +177,7 @@ describe('usage errors: exit 2, a message naming what is wrong, nothing sent', (
   it.each([
     [['--frobnicate'], {}, /^actions-drip: Unknown option '--frobnicate'/],
     [['--batch-size', '5'], {}, /^actions-drip: --batch-size goes with --batch\n/],
+    [['--event-creates-person', 'maybe'], {}, /^actions-drip: --event-creates-person takes yes or no\n/],
     [['--live'], { DRIP_ACCOUNT_ID: '1234567' }, /^actions-drip: --live needs DRIP_API_KEY in the environment;/],
     [
       ['--live'],
@@ -256,6 +257,18 @@ it.each([
   expect(delivered).toBe(read)
   expect(stdout.match(/ delivered$/gm)).toHaveLength(read)
   expect(stdout).toContain('the rest of the input was not read')
+})
+
+it('says which assumption about unknown people it made, and shows the other case on request', async () => {
+  const input = JSON.stringify({ type: 'track', event: 'Went', properties: { email: 'new@example.com' } })
+  const yes = await cli(['-'], input)
+  expect(yes.stdout).toMatch(/What Drip now holds: 1 person, 1 event/)
+  expect(yes.stdout).toContain(
+    'Assumed: an event or tag for an email Drip does not know creates the person, subscribed'
+  )
+  const no = await cli(['-', '--event-creates-person', 'no'], input)
+  expect(no.stdout).toMatch(/What Drip now holds: 0 people, 1 event/)
+  expect(no.stdout).toContain('creates nobody (--event-creates-person no)')
 })
 
 it('documents itself with --help', async () => {

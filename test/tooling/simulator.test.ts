@@ -315,3 +315,28 @@ describe('rate limits', () => {
     }
   })
 })
+
+describe('the assumption about people Drip does not know', () => {
+  it.each([
+    [true, ['new@example.com']],
+    [false, []]
+  ])(
+    'eventCreatesPerson %p: an event and a tag for an unknown email leave people %p',
+    async (eventCreatesPerson, people) => {
+      const own = new DripSimulator({ accounts: [{ id: ACCOUNT }], tokens: { [TOKEN]: [ACCOUNT] }, eventCreatesPerson })
+      const url = await own.start()
+      const headers = {
+        Authorization: `Basic ${Buffer.from(`${TOKEN}:`).toString('base64')}`,
+        'Content-Type': 'application/json'
+      }
+      const post = (path: string, body: unknown) =>
+        fetch(`${url}/v2/${ACCOUNT}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })
+      expect((await post('/events', { events: [{ email: 'new@example.com', action: 'Went' }] })).status).toBe(204)
+      expect((await post('/tags', { tags: [{ email: 'new@example.com', tag: 'vip' }] })).status).toBe(201)
+      const state = own.state().accounts[0]
+      expect(state.people.map((p) => p.email)).toEqual(people)
+      expect(state.events.map((e) => e.email)).toEqual(['new@example.com'])
+      await own.stop()
+    }
+  )
+})
