@@ -62,7 +62,7 @@ const base64 = (text: string) => Buffer.from(text).toString('base64')
  * Every form of the API key that must never leave the destination: as pasted, the token, and the base64 forms Drip
  * or a proxy may echo (`token:` with or without the newline `echo` adds, padded or not).
  */
-export function credentialForms(apiKey: string): string[] {
+function credentialForms(apiKey: string): string[] {
   const pasted = (apiKey ?? '').trim()
   const token = apiToken(pasted)
   const encoded = [`${token}:`, `${token}:\n`, token].map(base64)
@@ -359,13 +359,15 @@ export async function sendBatch<P, T extends JSONLikeObject>(
 
   const single = 'path' in kind ? kind : undefined
   if (ready.length < target.smallBatch && (single || alone)) {
-    const personOf = (item: (typeof ready)[number]) => String(item.record.email ?? item.index)
+    // Drip matches emails without regard to case: `Ada@x.com` and `ada@x.com` are one person.
+    const personOf = (item: (typeof ready)[number]) => String(item.record.email ?? `#${item.index}`).toLowerCase()
     await inParallel(ready, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, json, notes, payload }) => {
       try {
         let answer: DripAnswer
         if (alone) {
           const planned = planFor(payload, alone)
-          if ('error' in planned) throw planned.error
+          // Not sent: refused here, so without `sent` (actions-core then reports the integration, not Drip).
+          if ('error' in planned) return refuse(index, planned.error)
           answer = await runCalls(request, target, checked, planned.plan)
         } else {
           const url = `${target.baseUrl}/${single!.path(checked.account)}`

@@ -6,7 +6,7 @@ import type { InputField, Preset } from '@segment/actions-core'
 // counted as a v2 conversion.
 
 /** Segment's order events and the Order Activity action each one records. */
-export const ORDER_EVENTS: Record<string, string> = {
+const ORDER_EVENTS: Record<string, string> = {
   'Order Completed': 'placed',
   'Order Updated': 'updated',
   'Order Refunded': 'refunded',
@@ -14,10 +14,10 @@ export const ORDER_EVENTS: Record<string, string> = {
 }
 
 /** Segment's events that carry a whole cart. */
-export const CART_EVENTS = ['Cart Viewed', 'Checkout Started']
+const CART_EVENTS = ['Cart Viewed', 'Checkout Started']
 
 /** Engage's audience events, Segment's unsubscribe and deletion events, and the actions that handle them. */
-export const LIFECYCLE_EVENTS = ['Audience Entered', 'Audience Exited', 'User Unsubscribed', 'User Deleted']
+const LIFECYCLE_EVENTS = ['Audience Entered', 'Audience Exited', 'User Unsubscribed', 'User Deleted']
 
 /** The Engage audience an Audience Entered or Exited event is about. */
 const AUDIENCE_KEY = { '@path': '$.context.personas.computation_key' }

@@ -7,7 +7,7 @@ import { buildOrder } from '../records/shopper-activity'
 
 const ORDERS = shopperActivityRecords('order')
 
-export const ORDER_ACTIONS = ['placed', 'updated', 'paid', 'fulfilled', 'refunded', 'canceled']
+const ORDER_ACTIONS = ['placed', 'updated', 'paid', 'fulfilled', 'refunded', 'canceled']
 
 const orderActivity = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
   title: 'Order Activity',

@@ -76,7 +76,8 @@ function minorUnits(amount: number | undefined, digits: number): number | undefi
   return Math.round(Number(amount) * 10 ** digits)
 }
 
-const ISO_4217 = new Set<string>(Intl.supportedValuesOf('currency'))
+// Made on first use, not when the package loads (Segment's runtime loads it on every cold start).
+let iso4217: Set<string> | undefined
 const minorDigits = new Map<string, number>()
 
 /**
@@ -91,7 +92,8 @@ export function inMinorUnits(
 ): number | undefined {
   const code = currency?.trim().toUpperCase()
   if (!code) return cents(amount)
-  if (!ISO_4217.has(code)) {
+  iso4217 ??= new Set(Intl.supportedValuesOf('currency'))
+  if (!iso4217.has(code)) {
     notes.push(`Currency: "${currency}" is not an ISO 4217 code; the amount was taken as having two decimals.`)
     return cents(amount)
   }

@@ -295,7 +295,7 @@ export class Runner {
  * Why Segment would not send this event to the destination, as its `integrations` object says: the destination
  * turned off by name, or everything turned off (`All: false`) without the destination turned back on.
  */
-export function turnedOffBy(event: SegmentEvent, destination: string): string | undefined {
+function turnedOffBy(event: SegmentEvent, destination: string): string | undefined {
   const integrations = event.integrations as Record<string, unknown> | undefined
   if (!integrations || typeof integrations !== 'object') return undefined
   const own = integrations[destination]
@@ -306,7 +306,7 @@ export function turnedOffBy(event: SegmentEvent, destination: string): string | 
 }
 
 /** The ways an event names its person, for keeping each person's events in order: user id, anonymous id, emails. */
-export function personKeys(event: SegmentEvent): string[] {
+function personKeys(event: SegmentEvent): string[] {
   const keys: string[] = []
   if (event.userId) keys.push(`user:${event.userId}`)
   if (event.anonymousId) keys.push(`anon:${event.anonymousId}`)

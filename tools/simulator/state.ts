@@ -68,11 +68,11 @@ export interface Sequence {
 }
 
 /** The Email Series and workflows a new account has, so pickers and subscriptions have something to work with. */
-export const DEMO_CAMPAIGNS = [
+const DEMO_CAMPAIGNS = [
   { id: '1001', name: 'Welcome Series', status: 'active' as const },
   { id: '1002', name: 'Winback', status: 'paused' as const }
 ]
-export const DEMO_WORKFLOWS = [
+const DEMO_WORKFLOWS = [
   { id: '2001', name: 'Onboarding', status: 'active' as const },
   { id: '2002', name: 'Abandoned Cart (draft)', status: 'draft' as const }
 ]
