@@ -72,10 +72,11 @@ function isRetryableStatus(status: number): status is RetryableStatus {
 export interface DripErrorRule {
   /** Drip's answer, as the README names it. */
   answer: string
-  /** The actions-core error class raised, with its status where the README names one. */
+  /**
+   * The actions-core error class raised, with its status or code where the README names one. Segment retries a
+   * RetryableError, and nothing else.
+   */
   raises: string
-  /** Whether Segment retries the event. */
-  retried: boolean
   matches: (status: number, drip: DripErrorBody) => boolean
   error: (status: number, drip: DripErrorBody, account: string) => DripActionError
 }
@@ -88,7 +89,6 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
   {
     answer: '401',
     raises: 'InvalidAuthenticationError',
-    retried: false,
     matches: (status) => status === 401,
     error: (_s, drip) =>
       new InvalidAuthenticationError(`Drip rejected the API key (401: ${drip.message}). Check the API Key setting.`)
@@ -96,7 +96,6 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
   {
     answer: '403 `authorization_error`',
     raises: 'InvalidAuthenticationError',
-    retried: false,
     matches: (status, drip) => status === 403 && drip.code === 'authorization_error',
     error: (_s, drip, account) =>
       new InvalidAuthenticationError(`The API key has no access to Drip account ${account} (403: ${drip.message}).`)
@@ -104,7 +103,6 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
   {
     answer: '404',
     raises: 'IntegrationError `NOT_FOUND`',
-    retried: false,
     matches: (status) => status === 404,
     error: (_s, drip, account) =>
       new IntegrationError(
@@ -117,7 +115,6 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
   {
     answer: '422 `{errors: [{code, attribute, message}]}`',
     raises: 'PayloadValidationError',
-    retried: false,
     matches: (status) => status === 422,
     error: (_s, drip) =>
       new PayloadValidationError(
@@ -127,14 +124,12 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
   {
     answer: '400 `{status, error}`',
     raises: 'PayloadValidationError',
-    retried: false,
     matches: (status) => status === 400,
     error: (_s, drip) => new PayloadValidationError(`Drip refused the request (400): ${drip.message}`)
   },
   {
     answer: '429 "Too many concurrent requests for the same subscriber"',
     raises: 'RetryableError 429',
-    retried: true,
     matches: (status, drip) => status === 429 && /concurrent/i.test(drip.message),
     error: (_s, drip) =>
       new RetryableError(
@@ -145,7 +140,6 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
   {
     answer: '429 (hourly rate limit)',
     raises: 'RetryableError 429',
-    retried: true,
     matches: (status) => status === 429,
     error: (_s, drip) =>
       new RetryableError(`Drip's hourly rate limit for this account was reached (429: ${drip.message})`, 429)
@@ -153,14 +147,12 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
   {
     answer: '408, 423, 5xx but 501 (HTML bodies too)',
     raises: 'RetryableError (same status)',
-    retried: true,
     matches: (status) => isRetryableStatus(status),
     error: (status, drip) => new RetryableError(`Drip answered ${status}: ${drip.message}`, status as RetryableStatus)
   },
   {
     answer: 'any other status',
     raises: 'IntegrationError (same status)',
-    retried: false,
     matches: () => true,
     error: (status, drip) => new IntegrationError(`Drip answered ${status}: ${drip.message}`, 'DRIP_ERROR', status)
   }
@@ -170,11 +162,10 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
 export const NO_ANSWER_RULES = [
   {
     answer: 'no whole answer within the request timeout (10 s), a connection cut mid-answer included',
-    raises: 'RetryableError 504',
-    retried: true
+    raises: 'RetryableError 504'
   },
-  { answer: 'connection reset or refused; DNS failure', raises: 'RetryableError 503', retried: true },
-  { answer: 'a failure of the destination itself on one event', raises: 'IntegrationError 400', retried: false }
+  { answer: 'connection reset or refused; DNS failure', raises: 'RetryableError 503' },
+  { answer: 'a failure of the destination itself on one event', raises: 'IntegrationError 400' }
 ]
 
 export function classifyDripError(status: number, text: string, account: string): DripActionError {
