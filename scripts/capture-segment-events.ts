@@ -13,6 +13,12 @@ import { Analytics } from '@segment/analytics-node'
 const OUT = path.join(__dirname, '..', 'test', 'fixtures', 'segment-library-events.ndjson')
 const START = Date.UTC(2026, 10, 20, 9, 0, 0)
 
+/** Events a source turned off for this destination, as a Segment source can: Segment would not deliver these. */
+const TURNED_OFF = [
+  { on: 2, event: 'Internal Only', integrations: { All: false }, offset: 8 },
+  { on: 4, event: 'Not For Drip', integrations: { 'Drip (Actions)': false }, offset: 9 }
+]
+
 async function main() {
   const received: unknown[] = []
   const server = createServer((req, res) => {
@@ -107,23 +113,11 @@ async function main() {
         timestamp: at(i + 7)
       })
     }
-    // Turned off for this destination, as a Segment source can: Segment would not deliver these.
-    if (i % 10 === 2)
-      analytics.track({
-        userId,
-        event: 'Internal Only',
-        properties: { email },
-        integrations: { All: false },
-        timestamp: at(i + 8)
-      })
-    if (i % 10 === 4)
-      analytics.track({
-        userId,
-        event: 'Not For Drip',
-        properties: { email },
-        integrations: { 'Drip (Actions)': false },
-        timestamp: at(i + 9)
-      })
+    // Every tenth person sends one of them.
+    for (const { on, event, integrations, offset } of TURNED_OFF) {
+      if (i % 10 === on)
+        analytics.track({ userId, event, properties: { email }, integrations, timestamp: at(i + offset) })
+    }
   }
   await analytics.closeAndFlush()
   server.close()

@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs'
 import { Readable } from 'stream'
 import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../../tools/simulator'
-import { presetSubscriptions } from '../../tools/subscriptions'
+import { presetSubscriptions, UsageError } from '../../tools/subscriptions'
 import { readEvents } from '../../tools/runner/input'
 import { Runner, type EventResult } from '../../tools/runner/run'
 import { SAMPLE } from '../../tools/runner/cli'
@@ -79,6 +79,20 @@ it('reports every event: delivered, rejected before sending, skipped and unparsa
     skipped: 1,
     requests: 1
   })
+})
+
+it('refuses a subscription it cannot run with a UsageError, which the CLI (and only it) turns into exit 2', () => {
+  const runner = (subscribe: string, partnerAction: string) => () =>
+    new Runner({
+      definition: drip.definition,
+      settings: { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN },
+      subscriptions: [{ name: 'x', subscribe, partnerAction, mapping: {} }],
+      onResult: () => undefined
+    })
+  expect(runner('type = ', 'identify')).toThrow(UsageError)
+  expect(runner('type = "identify"', 'sendCoupons')).toThrow(
+    new UsageError('subscription names an unknown action "sendCoupons"')
+  )
 })
 
 it("reports a Drip failure as failed, with Drip's message", async () => {

@@ -9,15 +9,25 @@ const PLANS = ['free', 'pro', 'team', 'enterprise']
 // Plain track events: Segment's e-commerce events have presets of their own (orderEvent below).
 const EVENTS = ['Signed Up', 'Product Viewed', 'Logged In', 'Plan Changed']
 
-export function identifyEvent(i: number): SegmentEvent {
+/** What every bench event of person `i % PEOPLE` carries: its kind, id, user and time. */
+function benchEvent(i: number, type: 'identify' | 'track', fields: Record<string, unknown>): SegmentEvent {
   const person = i % PEOPLE
   return {
-    type: 'identify',
+    type,
     messageId: `bench-${i}`,
     userId: `u-${person}`,
     timestamp: new Date(Date.UTC(2026, 10, 20, 0, 0, i % 86400)).toISOString(),
+    ...fields
+  } as SegmentEvent
+}
+
+const emailOf = (i: number) => `person${i % PEOPLE}@example.com`
+
+export function identifyEvent(i: number): SegmentEvent {
+  const person = i % PEOPLE
+  return benchEvent(i, 'identify', {
     traits: {
-      email: `person${person}@example.com`,
+      email: emailOf(i),
       name: `Person ${person}`,
       plan: PLANS[person % PLANS.length],
       tags: 'customer,newsletter',
@@ -25,36 +35,22 @@ export function identifyEvent(i: number): SegmentEvent {
       custom_fields: { shirt_size: 'M' }
     },
     context: { ip: '203.0.113.9', timezone: 'Europe/London' }
-  } as SegmentEvent
+  })
 }
 
 export function trackEvent(i: number): SegmentEvent {
-  const person = i % PEOPLE
-  return {
-    type: 'track',
-    messageId: `bench-${i}`,
-    userId: `u-${person}`,
+  return benchEvent(i, 'track', {
     event: EVENTS[i % EVENTS.length],
-    timestamp: new Date(Date.UTC(2026, 10, 20, 0, 0, i % 86400)).toISOString(),
-    properties: {
-      email: `person${person}@example.com`,
-      order_id: `o-${i}`,
-      revenue: (i % 500) + 0.99,
-      currency: 'USD'
-    },
-    context: { traits: { email: `person${person}@example.com` } }
-  } as SegmentEvent
+    properties: { email: emailOf(i), order_id: `o-${i}`, revenue: (i % 500) + 0.99, currency: 'USD' },
+    context: { traits: { email: emailOf(i) } }
+  })
 }
 
 /** An Order Completed as Segment's e-commerce spec has it, with two products. */
 export function orderEvent(i: number): SegmentEvent {
-  const person = i % PEOPLE
-  return {
-    type: 'track',
-    messageId: `bench-${i}`,
-    userId: `u-${person}`,
+  const tee = { product_id: `p-${i % 50}`, sku: `SKU-${i % 50}`, name: 'Logo Tee', category: 'Apparel', price: 25 }
+  return benchEvent(i, 'track', {
     event: 'Order Completed',
-    timestamp: new Date(Date.UTC(2026, 10, 20, 0, 0, i % 86400)).toISOString(),
     properties: {
       order_id: `o-${i}`,
       total: (i % 500) + 10.99,
@@ -62,19 +58,12 @@ export function orderEvent(i: number): SegmentEvent {
       shipping: 4,
       currency: 'USD',
       products: [
-        {
-          product_id: `p-${i % 50}`,
-          sku: `SKU-${i % 50}`,
-          name: 'Logo Tee',
-          category: 'Apparel',
-          price: 25,
-          quantity: 1
-        },
+        { ...tee, quantity: 1 },
         { product_id: 'mug', variant_id: 'mug-blue', name: 'Mug', price: 12.5, quantity: 2 }
       ]
     },
-    context: { traits: { email: `person${person}@example.com` } }
-  } as SegmentEvent
+    context: { traits: { email: emailOf(i) } }
+  })
 }
 
 /** Half identify, half track, alternating. */
