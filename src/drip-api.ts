@@ -5,7 +5,7 @@ import {
   PayloadValidationError,
   RetryableError
 } from '@segment/actions-core'
-import type { JSONLikeObject, ModifiedResponse, RequestClient } from '@segment/actions-core'
+import type { ActionDefinition, JSONLikeObject, ModifiedResponse, RequestClient } from '@segment/actions-core'
 import { Agent as HttpAgent } from 'http'
 import { Agent as HttpsAgent } from 'https'
 import type { Settings } from './generated-types'
@@ -243,36 +243,51 @@ export function shopperActivityRecords(kind: 'order' | 'cart' | 'product'): Reco
   }
 }
 
-/** A payload built into its record and that record's JSON, or the error that keeps it from being sent. */
-function prepare<P, T extends JSONLikeObject>(
+/** A payload built by `build`, or the error that keeps it from being sent (a builder's failure is the payload's own). */
+function built<P, T>(
   payload: P,
   build: (payload: P) => Built<T>
-): { record: T; json: string; notes?: string[] } | { error: DripActionError } {
+): { record: T; notes?: string[] } | { error: DripActionError } {
   try {
-    const built = build(payload)
-    if ('error' in built) return { error: new PayloadValidationError(built.error) }
-    // Serialised here, per record, so a record that cannot be (nested too deep) fails alone.
-    return { record: built.record, json: JSON.stringify(built.record), notes: built.notes }
+    const result = build(payload)
+    if ('error' in result) return { error: new PayloadValidationError(result.error) }
+    return result
   } catch (error) {
     return { error: localFailure(error) }
   }
 }
 
-/** perform: build the one record, send `{key: [record]}`, throw an actions-core error when either fails. */
-export async function sendOne<P, T extends JSONLikeObject>(
-  request: RequestClient,
-  target: DripTarget,
-  settings: Settings,
-  kind: RecordKind,
+/** A payload built into its record and that record's JSON, or the error that keeps it from being sent. */
+function prepare<P, T extends JSONLikeObject>(
   payload: P,
   build: (payload: P) => Built<T>
-): Promise<Delivery> {
-  const checked = checkedSettings(settings)
-  const prepared = prepare(payload, build)
-  if ('error' in prepared) throw prepared.error
+): { record: T; json: string; notes?: string[] } | { error: DripActionError } {
+  const prepared = built(payload, build)
+  if ('error' in prepared) return prepared
+  try {
+    // Serialised here, per record, so a record that cannot be (nested too deep) fails alone.
+    return { ...prepared, json: JSON.stringify(prepared.record) }
+  } catch (error) {
+    return { error: localFailure(error) }
+  }
+}
+
+/** The built payload, or its error thrown: perform has one payload, so one that cannot be sent fails the call. */
+function orThrow<T extends object>(result: T | { error: DripActionError }): T {
+  if ('error' in result) throw result.error
+  return result
+}
+
+/** One record, sent alone: `POST` its JSON to the kind's single-record path. */
+function postOne(
+  request: RequestClient,
+  target: DripTarget,
+  checked: ReturnType<typeof checkedSettings>,
+  kind: RecordKind,
+  json: string
+): Promise<DripAnswer> {
   const url = `${target.baseUrl}/${kind.path(checked.account)}`
-  const answer = await dripRequest(request, target, url, { method: 'POST', body: kind.one(prepared.json) }, checked)
-  return delivered(answer, prepared.record, prepared.notes)
+  return dripRequest(request, target, url, { method: 'POST', body: kind.one(json) }, checked)
 }
 
 /** What perform answers: Drip's answer, what was sent, the notes and the budget left. */
@@ -333,24 +348,27 @@ function startBatch<P>(payloads: P[], settings: Settings) {
 
 /**
  * performBatch: every payload gets exactly one result. Payloads that cannot be built get their own 400 (not sent, so
- * reported as refused by the integration). A batch too small to be worth a batch request (see SMALL_BATCH) goes out
- * one by one, through the single endpoint (`kind.path`) or the action's own calls (`alone`); a larger one to Drip's
- * batch endpoint in requests of at most 1,000. A request Drip refuses gives each of its payloads Drip's status and
- * message; nothing is thrown, so one bad request never fails payloads outside it.
+ * reported as refused by the integration). A batch too small to be worth a batch request (see SMALL_BATCH), or one
+ * that `planEvery` keeps from the batch endpoint, goes out one by one, through the single endpoint (`kind.path`) or
+ * the action's plan; a larger one to Drip's batch endpoint in requests of at most 1,000. A request Drip refuses gives
+ * each of its payloads Drip's status and message; nothing is thrown, so one bad request never fails payloads outside
+ * it.
  */
-export async function sendBatch<P, T extends JSONLikeObject>(
+async function sendBatch<P>(
   request: RequestClient,
   target: DripTarget,
   settings: Settings,
-  kind: BatchKind | RecordKind,
   payloads: P[],
-  build: (payload: P) => Built<T>,
-  alone?: (payload: P) => Built<Plan>
+  how: BatchSending<P>
 ): Promise<MultiStatusResponse> {
   const { results, refuse, checked } = startBatch(payloads, settings)
   if (!checked) return results
+  const { records: kind, plan: alone } = how
+  // Without a batch endpoint for these payloads, each goes alone, through its plan; what it sends is what it reports.
+  const everyAlone = alone !== undefined && how.planEvery?.(payloads) === true
+  const build = everyAlone ? (payload: P) => sentBy(alone(payload)) : how.build
 
-  const ready: Array<{ index: number; record: T; json: string; notes?: string[]; payload: P }> = []
+  const ready: Array<{ index: number; record: JSONLikeObject; json: string; notes?: string[]; payload: P }> = []
   payloads.forEach((payload, index) => {
     const prepared = prepare(payload, build)
     if ('error' in prepared) refuse(index, prepared.error)
@@ -358,20 +376,19 @@ export async function sendBatch<P, T extends JSONLikeObject>(
   })
 
   const single = 'path' in kind ? kind : undefined
-  if (ready.length < target.smallBatch && (single || alone)) {
+  if (everyAlone || (ready.length < target.smallBatch && (single || alone))) {
     // Drip matches emails without regard to case: `Ada@x.com` and `ada@x.com` are one person.
     const personOf = (item: (typeof ready)[number]) => String(item.record.email ?? `#${item.index}`).toLowerCase()
     await inParallel(ready, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, json, notes, payload }) => {
       try {
         let answer: DripAnswer
         if (alone) {
-          const planned = planFor(payload, alone)
+          const planned = built(payload, alone)
           // Not sent: refused here, so without `sent` (actions-core then reports the integration, not Drip).
           if ('error' in planned) return refuse(index, planned.error)
-          answer = await runCalls(request, target, checked, planned.plan)
+          answer = await runCalls(request, target, checked, planned.record)
         } else {
-          const url = `${target.baseUrl}/${single!.path(checked.account)}`
-          answer = await dripRequest(request, target, url, { method: 'POST', body: single!.one(json) }, checked)
+          answer = await postOne(request, target, checked, single!, json)
         }
         results.setSuccessResponseAtIndex(index, {
           status: answer.status,
@@ -430,20 +447,6 @@ export interface Plan {
 /** A path segment from a payload (an email, a tag, an id): encoded, so nothing in it can change the path. */
 export const segment = (value: string | number) => encodeURIComponent(String(value))
 
-/** The plan for a payload, or the error that keeps it from being sent (a failure of the plan is that payload's own). */
-function planFor<P>(
-  payload: P,
-  plan: (payload: P) => Built<Plan>
-): { plan: Plan; notes?: string[] } | { error: DripActionError } {
-  try {
-    const built = plan(payload)
-    if ('error' in built) return { error: new PayloadValidationError(built.error) }
-    return { plan: built.record, notes: built.notes }
-  } catch (error) {
-    return { error: localFailure(error) }
-  }
-}
-
 /** Makes a plan's calls in order; the first failure throws, as an actions-core error. */
 async function runCalls(
   request: RequestClient,
@@ -465,46 +468,54 @@ async function runCalls(
   return last
 }
 
-/** perform for calls: the payload's plan, its calls made in order; the first failure throws. */
-export async function sendCalls<P>(
-  request: RequestClient,
-  target: DripTarget,
-  settings: Settings,
-  payload: P,
-  plan: (payload: P) => Built<Plan>
-): Promise<Delivery> {
-  const checked = checkedSettings(settings)
-  const planned = planFor(payload, plan)
-  if ('error' in planned) throw planned.error
-  const answer = await runCalls(request, target, checked, planned.plan)
-  return delivered(answer, planned.plan.sent, planned.notes)
+/** A plan's result as a record: what the plan sends, for a batch sent one plan at a time. */
+function sentBy(planned: Built<Plan>): Built<JSONLikeObject> {
+  return 'error' in planned ? planned : { record: planned.record.sent, notes: planned.notes }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sending: the perform and performBatch every action declares
+// ---------------------------------------------------------------------------------------------------------------
+
+type Builder<P> = (payload: P) => Built<JSONLikeObject>
+type Planner<P> = (payload: P) => Built<Plan>
+
+/** Records in batches; alone, the payload's plan if it has one (`planEvery`: when a batch may not use the endpoint). */
+interface BatchSending<P> {
+  records: BatchKind | RecordKind
+  build: Builder<P>
+  plan?: Planner<P>
+  planEvery?: (payloads: P[]) => boolean
 }
 
 /**
- * performBatch for actions Drip has no batch endpoint for: each payload's calls, one payload after another (two
- * requests for the same person at once would meet Drip's 429), each payload with its own result.
+ * How an action's payloads reach Drip: as records of a kind, alone or in Drip's batches (`records` + `build`); as a
+ * plan of calls (`plan`: perform only, for what Drip has no batch endpoint for); or a plan alone and records in
+ * batches (both).
  */
-export async function sendEach<P>(
-  request: RequestClient,
-  target: DripTarget,
-  settings: Settings,
-  payloads: P[],
-  plan: (payload: P) => Built<Plan>
-): Promise<MultiStatusResponse> {
-  const { results, refuse, checked } = startBatch(payloads, settings)
-  if (!checked) return results
-  for (const [index, payload] of payloads.entries()) {
-    const planned = planFor(payload, plan)
-    if ('error' in planned) {
-      refuse(index, planned.error)
-      continue
+export type Sending<P> =
+  { records: RecordKind; build: Builder<P> } | { plan: Planner<P> } | (BatchSending<P> & { plan: Planner<P> })
+
+/** What an action spreads into its definition: perform, and performBatch when its payloads batch. */
+type Performers<P> = Pick<ActionDefinition<Settings, P>, 'perform' | 'performBatch'>
+
+/**
+ * perform and performBatch for an action, sharing one path: a payload is checked and built the same way in both.
+ * perform throws the actions-core error of the first failure; performBatch gives every payload its own result.
+ */
+export function sending<P>(target: DripTarget, how: Sending<P>): Performers<P> {
+  const perform: Performers<P>['perform'] = async (request, { settings, payload }) => {
+    const checked = checkedSettings(settings)
+    if ('plan' in how) {
+      const { record: plan, notes } = orThrow(built(payload, how.plan))
+      return delivered(await runCalls(request, target, checked, plan), plan.sent, notes)
     }
-    try {
-      const answer = await runCalls(request, target, checked, planned.plan)
-      results.setSuccessResponseAtIndex(index, { status: answer.status, sent: planned.plan.sent, body: answer.body })
-    } catch (error) {
-      refuse(index, error as DripActionError, planned.plan.sent)
-    }
+    const { record, json, notes } = orThrow(prepare(payload, how.build))
+    return delivered(await postOne(request, target, checked, how.records, json), record, notes)
   }
-  return results
+  if (!('records' in how)) return { perform }
+  return {
+    perform,
+    performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, payload, how)
+  }
 }

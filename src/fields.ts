@@ -119,12 +119,26 @@ export const workflowId: InputField = {
   required: true,
   dynamic: true
 }
+
 export const personCustomFields: InputField = {
   label: 'Custom fields',
   description:
     "Custom fields to set on the person; values are sent as strings, keys in Drip's lowercase_underscore form.",
   type: 'object',
   required: false
+}
+
+/** The person as an Email Series or a workflow takes them (created or updated as they join). */
+export const joiningSubscriber: Record<
+  'email' | 'user_id' | 'time_zone' | 'custom_fields' | 'tags' | 'prospect',
+  InputField
+> = {
+  email: eventEmail,
+  user_id: userId,
+  time_zone: timeZone,
+  custom_fields: personCustomFields,
+  tags: { ...tagsToAdd, label: 'Tags', dynamic: false },
+  prospect
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -193,6 +207,19 @@ export function money(label: string, description: string, at?: string | string[]
   }
 }
 
+const ACRONYMS = new Set(['id', 'sku', 'url'])
+
+/** Parts of an object field that are plain text, each labelled from its key (`address_1`: Address 1, `sku`: SKU). */
+export function textParts(keys: string[]): NonNullable<InputField['properties']> {
+  const labelOf = (key: string) =>
+    key
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .split('_')
+      .map((word) => (ACRONYMS.has(word.toLowerCase()) ? word.toUpperCase() : word[0].toUpperCase() + word.slice(1)))
+      .join(' ')
+  return Object.fromEntries(keys.map((key) => [key, { label: labelOf(key), type: 'string' }]))
+}
+
 /** The products of an order or cart, from Segment's `products` array (E-commerce spec V2). */
 export const items: InputField = {
   label: 'Items',
@@ -204,16 +231,11 @@ export const items: InputField = {
   multiple: true,
   required: false,
   properties: {
-    product_id: { label: 'Product ID', type: 'string' },
-    product_variant_id: { label: 'Product Variant ID', type: 'string' },
-    sku: { label: 'SKU', type: 'string' },
-    name: { label: 'Name', type: 'string' },
-    brand: { label: 'Brand', type: 'string' },
+    ...textParts(['product_id', 'product_variant_id', 'sku', 'name', 'brand']),
     categories: { label: 'Categories', type: 'string', multiple: true },
     price: { label: 'Price', type: 'number' },
     quantity: { label: 'Quantity', type: 'number' },
-    product_url: { label: 'Product URL', type: 'string' },
-    image_url: { label: 'Image URL', type: 'string' },
+    ...textParts(['product_url', 'image_url']),
     variant: { label: 'Variant (custom attribute)', type: 'string' },
     coupon: { label: 'Coupon (custom attribute)', type: 'string' },
     position: { label: 'Position (custom attribute)', type: 'number' }
@@ -241,27 +263,29 @@ export const items: InputField = {
   }
 }
 
+/** The parts of a billing or shipping address, as Drip's Shopper Activity API names them. */
+export const addressParts = textParts([
+  'label',
+  'first_name',
+  'last_name',
+  'company',
+  'address_1',
+  'address_2',
+  'city',
+  'state',
+  'postal_code',
+  'country',
+  'phone'
+])
+
 /** A billing or shipping address of an order (Segment's spec has none: mapping only). */
 export function address(label: string): InputField {
-  const part = (name: string) => ({ label: name, type: 'string' as const })
   return {
     label,
     description: `The order's ${label.toLowerCase()}. Segment's e-commerce spec has none: map it from your own properties.`,
     type: 'object',
     required: false,
-    properties: {
-      label: part('Label'),
-      first_name: part('First Name'),
-      last_name: part('Last Name'),
-      company: part('Company'),
-      address_1: part('Address 1'),
-      address_2: part('Address 2'),
-      city: part('City'),
-      state: part('State'),
-      postal_code: part('Postal Code'),
-      country: part('Country'),
-      phone: part('Phone')
-    }
+    properties: addressParts
   }
 }
 

@@ -2,7 +2,7 @@ import { InvalidAuthenticationError } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { DRIP_API_BASE_URL, DRIP_REQUEST_TIMEOUT_MS, SMALL_BATCH, USER_AGENT } from './constants'
-import { accountIdsOfKey, authorizationHeader, sendCalls, type DripTarget } from './drip-api'
+import { accountIdsOfKey, authorizationHeader, sending, type DripTarget } from './drip-api'
 import { deletionPlan } from './records/lifecycle'
 import identify from './identify'
 import trackEvent from './trackEvent'
@@ -31,6 +31,7 @@ export function createDefinition(
     timeoutMs: options.requestTimeoutMs ?? DRIP_REQUEST_TIMEOUT_MS,
     smallBatch: options.smallBatch ?? SMALL_BATCH
   }
+  const deletion = sending(target, { plan: deletionPlan })
   const actions = {
     trackEvent: trackEvent(target),
     identify: identify(target),
@@ -77,8 +78,9 @@ export function createDefinition(
         return true
       }
     },
-    // Segment's deletion requests (user deletion and suppression) carry only a userId and an anonymousId.
-    onDelete: (request, { settings, payload }) => sendCalls(request, target, settings, payload, deletionPlan),
+    // Segment's deletion requests (user deletion and suppression) carry only a userId and an anonymousId; the
+    // deletion then runs the Delete Person action's path.
+    onDelete: (request, { settings, payload }) => deletion.perform(request, { settings, payload }),
     extendRequest: ({ settings }) => ({
       headers: {
         Authorization: authorizationHeader(settings.apiKey),

@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendBatch, sendOne, shopperActivityRecords, type DripTarget } from '../drip-api'
+import { type DripTarget, sending, shopperActivityRecords } from '../drip-api'
 import { batch_size, currency, enable_batching, eventTime, firstOf, items, money, shopperPerson } from '../fields'
 import { buildCart } from '../records/shopper-activity'
 
@@ -59,8 +59,7 @@ const cartActivity = (target: DripTarget): ActionDefinition<Settings, Payload> =
     batch_size,
     enable_batching
   },
-  perform: (request, { settings, payload }) => sendOne(request, target, settings, CARTS, payload, buildCart),
-  performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, CARTS, payload, buildCart)
+  ...sending(target, { records: CARTS, build: buildCart })
 })
 
 export default cartActivity

@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendCalls, type DripTarget } from '../drip-api'
+import { sending, type DripTarget } from '../drip-api'
 import { eventEmail } from '../fields'
 import { deletePlan } from '../records/lifecycle'
 
@@ -11,7 +11,7 @@ const deletePerson = (target: DripTarget): ActionDefinition<Settings, Payload> =
     'Delete a person and everything Drip holds about them. A person Drip does not have counts as deleted already.',
   defaultSubscription: 'type = "track" and event = "User Deleted"',
   fields: { email: eventEmail },
-  perform: (request, { settings, payload }) => sendCalls(request, target, settings, payload, deletePlan)
+  ...sending(target, { plan: deletePlan })
 })
 
 export default deletePerson

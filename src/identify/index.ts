@@ -1,8 +1,17 @@
 import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { restRecords, sendBatch, sendOne, type DripTarget } from '../drip-api'
-import { batch_size, email, enable_batching, firstOf, minorUnitCurrency, prospect, traitKeysReadBy } from '../fields'
+import { type DripTarget, restRecords, sending } from '../drip-api'
+import {
+  batch_size,
+  email,
+  enable_batching,
+  firstOf,
+  minorUnitCurrency,
+  prospect,
+  textParts,
+  traitKeysReadBy
+} from '../fields'
 import { buildSubscriber } from '../records/subscriber'
 import { pickFrom } from '../pickers'
 
@@ -143,12 +152,9 @@ const fields: Record<string, InputField> = {
     type: 'object',
     required: false,
     properties: {
-      street: { label: 'Street', type: 'string' },
-      city: { label: 'City', type: 'string' },
-      state: { label: 'State', type: 'string' },
-      postalCode: { label: 'Postal Code', type: 'string' },
+      ...textParts(['street', 'city', 'state', 'postalCode']),
       postal_code: { label: 'Postal Code (snake_case)', type: 'string' },
-      country: { label: 'Country', type: 'string' }
+      ...textParts(['country'])
     },
     default: trait('address')
   },
@@ -217,8 +223,7 @@ const identify = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
         pickFrom(request, target, settings, { path: 'custom_field_identifiers', key: 'custom_field_identifiers', page })
     }
   },
-  perform: (request, { settings, payload }) => sendOne(request, target, settings, SUBSCRIBERS, payload, build),
-  performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, SUBSCRIBERS, payload, build)
+  ...sending(target, { records: SUBSCRIBERS, build: build })
 })
 
 export default identify

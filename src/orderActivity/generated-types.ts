@@ -1,18 +1,7 @@
 // Generated file. DO NOT MODIFY IT BY HAND.
+import type { Address, Item, ShopperPerson } from '../generated-types'
 
-export interface Payload {
-  /**
-   * Where the order, cart or product comes from, in lower snake case (e.g. my_store). Drip keeps orders unique by provider and id, so it must be the same on every event of an order. Keep "segment" unless Drip already gets these orders from another integration under its name (Drip's Shopify integration: shopify).
-   */
-  provider: string
-  /**
-   * The person's email address.
-   */
-  email: string
-  /**
-   * The subscription status of a person Drip does not know yet. Drip subscribes such a person when this is left out, so it defaults to unsubscribed unless the event says otherwise (properties.initial_status).
-   */
-  initial_status?: string
+export interface Payload extends ShopperPerson {
   /**
    * What happened to the order. Refunded and canceled orders take Refund Amount, not Grand Total.
    */
@@ -64,53 +53,15 @@ export interface Payload {
   /**
    * The order's or cart's products. By default from the event's products: product_id, variant_id (else product_id) as the variant, sku, name, brand, category, price, quantity, url and image_url; variant, coupon and position ride along as custom attributes of the item.
    */
-  items?: {
-    product_id?: string
-    product_variant_id?: string
-    sku?: string
-    name?: string
-    brand?: string
-    categories?: string[]
-    price?: number
-    quantity?: number
-    product_url?: string
-    image_url?: string
-    variant?: string
-    coupon?: string
-    position?: number
-  }[]
+  items?: Item[]
   /**
    * The order's billing address. Segment's e-commerce spec has none: map it from your own properties.
    */
-  billing_address?: {
-    label?: string
-    first_name?: string
-    last_name?: string
-    company?: string
-    address_1?: string
-    address_2?: string
-    city?: string
-    state?: string
-    postal_code?: string
-    country?: string
-    phone?: string
-  }
+  billing_address?: Address
   /**
    * The order's shipping address. Segment's e-commerce spec has none: map it from your own properties.
    */
-  shipping_address?: {
-    label?: string
-    first_name?: string
-    last_name?: string
-    company?: string
-    address_1?: string
-    address_2?: string
-    city?: string
-    state?: string
-    postal_code?: string
-    country?: string
-    phone?: string
-  }
+  shipping_address?: Address
   /**
    * Maximum number of events to include in each batch. Actual batch sizes may be lower. Max size must be between 1 and 1000 inclusive.
    */

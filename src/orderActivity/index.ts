@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendBatch, sendOne, shopperActivityRecords, type DripTarget } from '../drip-api'
+import { type DripTarget, sending, shopperActivityRecords } from '../drip-api'
 import { address, batch_size, currency, enable_batching, eventTime, items, money, shopperPerson } from '../fields'
 import { buildOrder } from '../records/shopper-activity'
 
@@ -64,8 +64,7 @@ const orderActivity = (target: DripTarget): ActionDefinition<Settings, Payload> 
     batch_size,
     enable_batching
   },
-  perform: (request, { settings, payload }) => sendOne(request, target, settings, ORDERS, payload, buildOrder),
-  performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, ORDERS, payload, buildOrder)
+  ...sending(target, { records: ORDERS, build: buildOrder })
 })
 
 export default orderActivity

@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendBatch, sendOne, shopperActivityRecords, type DripTarget } from '../drip-api'
+import { type DripTarget, sending, shopperActivityRecords } from '../drip-api'
 import { batch_size, currency, enable_batching, eventTime, money, provider } from '../fields'
 import { buildProduct } from '../records/shopper-activity'
 
@@ -90,9 +90,7 @@ const productActivity = (target: DripTarget): ActionDefinition<Settings, Payload
     batch_size,
     enable_batching
   },
-  perform: (request, { settings, payload }) => sendOne(request, target, settings, PRODUCTS, payload, buildProduct),
-  performBatch: (request, { settings, payload }) =>
-    sendBatch(request, target, settings, PRODUCTS, payload, buildProduct)
+  ...sending(target, { records: PRODUCTS, build: buildProduct })
 })
 
 export default productActivity

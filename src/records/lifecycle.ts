@@ -1,4 +1,5 @@
 import type { JSONLikeObject } from '@segment/actions-core'
+import type { JoiningSubscriber } from '../generated-types'
 import type { Payload as TagsPayload } from '../updateTags/generated-types'
 import type { Payload as UnsubscribePayload } from '../unsubscribe/generated-types'
 import type { Payload as DeletePayload } from '../deletePerson/generated-types'
@@ -99,54 +100,45 @@ export function deletionPlan(payload: DeletionPayload): Built<Plan> {
   return deletePlan({ email: userId })
 }
 
-/** Joining an Email Series or a workflow: `POST /<list>/<id>/subscribers` with the person (created or updated). */
-function joinPlan(list: 'campaigns' | 'workflows', id: string, person: JSONLikeObject, notes: string[]): Built<Plan> {
-  const subscriber = withoutUndefined(person) as JSONLikeObject
+/**
+ * Joining an Email Series or a workflow: `POST /<list>/<id>/subscribers` with the person (created or updated), as
+ * both take them, and what only this list takes (`own`, which may leave notes).
+ */
+function joinPlan(
+  list: 'campaigns' | 'workflows',
+  id: string,
+  payload: JoiningSubscriber,
+  own: (notes: string[]) => Record<string, unknown>
+): Built<Plan> {
+  const who = personEmail(payload.email)
+  if ('error' in who) return who
+  const notes: string[] = []
+  const subscriber = withoutUndefined({
+    email: who.email,
+    user_id: text(payload.user_id),
+    time_zone: text(payload.time_zone),
+    ...own(notes),
+    custom_fields: customFields([payload.custom_fields], notes),
+    tags: tagList(payload.tags),
+    prospect: payload.prospect
+  }) as JSONLikeObject
   const path = `${list}/${segment(id)}/subscribers`
   return withNotes({ calls: [{ method: 'POST', path, body: { subscribers: [subscriber] } }], sent: subscriber }, notes)
 }
 
 export function campaignPlan(payload: CampaignPayload): Built<Plan> {
-  const who = personEmail(payload.email)
-  if ('error' in who) return who
-  const notes: string[] = []
-  return joinPlan(
-    'campaigns',
-    payload.campaign_id,
-    {
-      email: who.email,
-      user_id: text(payload.user_id),
-      time_zone: text(payload.time_zone),
-      double_optin: payload.double_optin,
-      starting_email_index: dripInteger(payload.starting_email_index, 'Starting Email Index', notes),
-      reactivate_if_removed: payload.reactivate_if_removed,
-      custom_fields: customFields([payload.custom_fields], notes),
-      tags: tagList(payload.tags),
-      prospect: payload.prospect
-    } as JSONLikeObject,
-    notes
-  )
+  return joinPlan('campaigns', payload.campaign_id, payload, (notes) => ({
+    double_optin: payload.double_optin,
+    starting_email_index: dripInteger(payload.starting_email_index, 'Starting Email Index', notes),
+    reactivate_if_removed: payload.reactivate_if_removed
+  }))
 }
 
 export function startWorkflowPlan(payload: StartWorkflowPayload): Built<Plan> {
-  const who = personEmail(payload.email)
-  if ('error' in who) return who
-  const notes: string[] = []
-  return joinPlan(
-    'workflows',
-    payload.workflow_id,
-    {
-      email: who.email,
-      user_id: text(payload.user_id),
-      first_name: text(payload.first_name),
-      last_name: text(payload.last_name),
-      time_zone: text(payload.time_zone),
-      custom_fields: customFields([payload.custom_fields], notes),
-      tags: tagList(payload.tags),
-      prospect: payload.prospect
-    } as JSONLikeObject,
-    notes
-  )
+  return joinPlan('workflows', payload.workflow_id, payload, () => ({
+    first_name: text(payload.first_name),
+    last_name: text(payload.last_name)
+  }))
 }
 
 export function removeFromWorkflowPlan(payload: RemoveFromWorkflowPayload): Built<Plan> {

@@ -1,4 +1,5 @@
 import type { JSONLikeObject } from '@segment/actions-core'
+import type { Address, Item } from '../generated-types'
 import type { Payload as OrderPayload } from '../orderActivity/generated-types'
 import type { Payload as CartPayload } from '../cartActivity/generated-types'
 import type { Payload as ProductPayload } from '../productActivity/generated-types'
@@ -8,8 +9,6 @@ import { dripInteger, isoDate, personEmail, tagList, text, withNotes, withoutUnd
 // Drip's Shopper Activity API (v3) takes. Money stays in currency units here, as v3 wants it (v2 events take cents).
 
 export type DripShopperRecord = JSONLikeObject & { provider: string; action: string }
-
-type Item = NonNullable<OrderPayload['items']>[number]
 
 const LOWER_SNAKE_CASE = /^[a-z0-9]+(_[a-z0-9]+)*$/
 
@@ -173,7 +172,7 @@ export function buildProduct(payload: ProductPayload): Built<DripShopperRecord> 
 }
 
 /** An address object without its empty parts; undefined when nothing is left. */
-function address(value: Record<string, string | undefined> | undefined): Record<string, string> | undefined {
+function address(value: Address | undefined): Record<string, string> | undefined {
   if (!value) return undefined
   const parts = Object.fromEntries(
     Object.entries(value)

@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendCalls, type DripTarget } from '../drip-api'
+import { sending, type DripTarget } from '../drip-api'
 import { eventEmail, workflowId } from '../fields'
 import { pickFrom } from '../pickers'
 import { removeFromWorkflowPlan } from '../records/lifecycle'
@@ -14,7 +14,7 @@ const removeFromWorkflow = (target: DripTarget): ActionDefinition<Settings, Payl
     workflow_id: (request, { settings, page }) =>
       pickFrom(request, target, settings, { path: 'workflows', key: 'workflows', status: 'active', page })
   },
-  perform: (request, { settings, payload }) => sendCalls(request, target, settings, payload, removeFromWorkflowPlan)
+  ...sending(target, { plan: removeFromWorkflowPlan })
 })
 
 export default removeFromWorkflow

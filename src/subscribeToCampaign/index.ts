@@ -1,8 +1,8 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendCalls, type DripTarget } from '../drip-api'
-import { eventEmail, personCustomFields, prospect, tagsToAdd, timeZone, userId } from '../fields'
+import { sending, type DripTarget } from '../drip-api'
+import { joiningSubscriber } from '../fields'
 import { pickFrom } from '../pickers'
 import { campaignPlan } from '../records/lifecycle'
 
@@ -17,7 +17,7 @@ const subscribeToCampaign = (target: DripTarget): ActionDefinition<Settings, Pay
       required: true,
       dynamic: true
     },
-    email: eventEmail,
+    ...joiningSubscriber,
     double_optin: {
       label: 'Double Opt-in',
       description: 'Whether Drip sends a confirmation email first. Drip uses the Email Series setting when empty.',
@@ -35,18 +35,13 @@ const subscribeToCampaign = (target: DripTarget): ActionDefinition<Settings, Pay
       description: 'Whether to subscribe a person who was removed from this series before. Drip assumes true.',
       type: 'boolean',
       required: false
-    },
-    user_id: userId,
-    time_zone: timeZone,
-    custom_fields: personCustomFields,
-    tags: { ...tagsToAdd, label: 'Tags', dynamic: false },
-    prospect
+    }
   },
   dynamicFields: {
     campaign_id: (request, { settings, page }) =>
       pickFrom(request, target, settings, { path: 'campaigns', key: 'campaigns', status: 'active', page })
   },
-  perform: (request, { settings, payload }) => sendCalls(request, target, settings, payload, campaignPlan)
+  ...sending(target, { plan: campaignPlan })
 })
 
 export default subscribeToCampaign

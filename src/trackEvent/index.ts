@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { restRecords, sendBatch, sendOne, type DripTarget } from '../drip-api'
+import { type DripTarget, restRecords, sending } from '../drip-api'
 import { batch_size, enable_batching, eventEmail, eventTime, minorUnitCurrency, prospect } from '../fields'
 import { buildEvent } from '../records/event'
 
@@ -42,8 +42,7 @@ const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => 
     batch_size,
     enable_batching
   },
-  perform: (request, { settings, payload }) => sendOne(request, target, settings, EVENTS, payload, buildEvent),
-  performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, EVENTS, payload, buildEvent)
+  ...sending(target, { records: EVENTS, build: buildEvent })
 })
 
 export default trackEvent

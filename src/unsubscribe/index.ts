@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sendBatch, sendCalls, sendEach, UNSUBSCRIBES, type DripTarget } from '../drip-api'
+import { sending, UNSUBSCRIBES, type DripTarget } from '../drip-api'
 import { batch_size, enable_batching, eventEmail } from '../fields'
 import { pickFrom } from '../pickers'
 import { unsubscribePlan, unsubscribeRecord } from '../records/lifecycle'
@@ -28,12 +28,13 @@ const unsubscribe = (target: DripTarget): ActionDefinition<Settings, Payload> =>
     campaign_id: (request, { settings, page }) =>
       pickFrom(request, target, settings, { path: 'campaigns', key: 'campaigns', page })
   },
-  perform: (request, { settings, payload }) => sendCalls(request, target, settings, payload, unsubscribePlan),
-  // Global unsubscribes have a batch endpoint; removing from one Email Series does not: those go one by one.
-  performBatch: (request, { settings, payload }) =>
-    payload.some((p) => p.campaign_id)
-      ? sendEach(request, target, settings, payload, unsubscribePlan)
-      : sendBatch(request, target, settings, UNSUBSCRIBES, payload, unsubscribeRecord, unsubscribePlan)
+  // Global unsubscribes have a batch endpoint; removing from one Email Series does not: such a batch goes one by one.
+  ...sending(target, {
+    records: UNSUBSCRIBES,
+    build: unsubscribeRecord,
+    plan: unsubscribePlan,
+    planEvery: (payloads) => payloads.some((payload) => payload.campaign_id)
+  })
 })
 
 export default unsubscribe

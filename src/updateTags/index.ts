@@ -1,7 +1,7 @@
 import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { restRecords, sendBatch, sendCalls, type DripTarget } from '../drip-api'
+import { restRecords, sending, type DripTarget } from '../drip-api'
 import { batch_size, enable_batching, eventEmail, tagsToAdd, tagsToRemove } from '../fields'
 import { pickFrom } from '../pickers'
 import { tagsPlan, tagsRecord } from '../records/lifecycle'
@@ -30,10 +30,8 @@ const updateTags = (target: DripTarget): ActionDefinition<Settings, Payload> => 
     tags: tagPicker(target),
     remove_tags: tagPicker(target)
   } as unknown as ActionDefinition<Settings, Payload>['dynamicFields'],
-  perform: (request, { settings, payload }) => sendCalls(request, target, settings, payload, tagsPlan),
-  // A batch carries both changes per person in one subscribers/batches request.
-  performBatch: (request, { settings, payload }) =>
-    sendBatch(request, target, settings, SUBSCRIBERS, payload, tagsRecord, tagsPlan)
+  // Alone, a person's two changes are two calls; a batch carries both per person in one subscribers/batches request.
+  ...sending(target, { records: SUBSCRIBERS, build: tagsRecord, plan: tagsPlan })
 })
 
 export default updateTags

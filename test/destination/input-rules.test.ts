@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process'
 import path from 'path'
 import { InvalidAuthenticationError, MultiStatusResponse, PayloadValidationError } from '@segment/actions-core'
 import type { JSONObject, RequestClient } from '@segment/actions-core'
-import { restRecords, sendBatch } from '../../src/drip-api'
+import { restRecords, sending } from '../../src/drip-api'
 import { isoDate } from '../../src/records/values'
 import { ACCOUNT_ID, intercept, runtime, runtimeSettings, segmentEvent, settings } from '../helpers'
 
@@ -177,14 +177,12 @@ describe("the destination's own failures", () => {
       if (payload.email === 'boom') throw new RangeError('Maximum call stack size exceeded')
       return { record: { email: payload.email } }
     }
-    const results: MultiStatusResponse = await sendBatch(
-      request,
-      { baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000, smallBatch: 1 },
+    const target = { baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000, smallBatch: 1 }
+    const { performBatch } = sending(target, { records: restRecords('subscribers'), build })
+    const results = (await performBatch!(request, {
       settings,
-      restRecords('subscribers'),
-      [{ email: 'boom' }, { email: 'fine@example.com' }],
-      build
-    )
+      payload: [{ email: 'boom' }, { email: 'fine@example.com' }]
+    })) as MultiStatusResponse
     expect(results.getAllResponses().map((r) => r.value())).toEqual([
       {
         status: 400,
