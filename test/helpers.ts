@@ -67,6 +67,22 @@ export function runtimeSettings(
   return { ...settings, ...overrides, subscriptions: presetSubscriptions(def, presets) } as unknown as JSONObject
 }
 
+/** Settings with only the preset for `action`, batching on, its mapping changed by `mapping`. */
+export const batching = (action: string, mapping: JSONObject = {}) =>
+  runtimeSettings({}, { only: action, mapping: { [action]: { enable_batching: true, ...mapping } } })
+
+export type Multistatus = Array<{
+  status: number
+  sent?: JSONObject
+  body?: unknown
+  errortype?: string
+  errormessage?: string
+  errorreporter?: string
+}>
+
+/** The per-event results of the one subscription an onBatch call ran. */
+export const multistatusOf = (results: unknown[]) => (results[0] as { multistatus: Multistatus }).multistatus
+
 /**
  * The destination as Segment's runtime runs it, built to send every batch to Drip's batch endpoint, which is what most
  * batch tests look at. The default export routes batches under 72 records to single requests instead:

@@ -315,38 +315,4 @@ describe('identify: custom mappings and settings', () => {
     }
     expect(nock.pendingMocks()).toEqual([])
   })
-
-  it('batches subscribers to subscribers/batches with one result per payload', async () => {
-    const calls = intercept('post', `${SUBSCRIBERS}/batches`, 201, {})
-    await testDestination.testBatchAction('identify', {
-      events: [
-        createTestEvent({
-          type: 'identify',
-          userId: 'u1',
-          traits: { email: 'g1@example.com', tags: 'a' },
-          context: {}
-        }),
-        createTestEvent({
-          type: 'identify',
-          userId: 'u2',
-          traits: { email: 'g2@example.com', sms_number: 'x' },
-          context: {}
-        })
-      ],
-      settings,
-      useDefaultMappings: true
-    })
-    expect(calls[0].path).toBe(`${SUBSCRIBERS}/batches`)
-    expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
-    expect(calls[0].body).toEqual({
-      batches: [
-        {
-          subscribers: [
-            { email: 'g1@example.com', user_id: 'u1', initial_status: 'unsubscribed', tags: ['a'] },
-            { email: 'g2@example.com', user_id: 'u2', initial_status: 'unsubscribed' }
-          ]
-        }
-      ]
-    })
-  })
 })

@@ -1,11 +1,10 @@
 import nock from 'nock'
 import { spawnSync } from 'child_process'
 import path from 'path'
-import { InvalidAuthenticationError, MultiStatusResponse, PayloadValidationError } from '@segment/actions-core'
-import type { JSONObject, RequestClient } from '@segment/actions-core'
-import { restRecords, sending } from '../../src/drip-api'
+import { InvalidAuthenticationError, PayloadValidationError } from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
 import { isoDate } from '../../src/records/values'
-import { ACCOUNT_ID, intercept, runtime, runtimeSettings, segmentEvent, settings } from '../helpers'
+import { ACCOUNT_ID, batching, intercept, multistatusOf, runtime, runtimeSettings, segmentEvent } from '../helpers'
 
 // What the destination does with values and settings it cannot send as they are, through the runtime as Segment
 // drives it: impossible dates, blank keys, overlong emails, integers Drip cannot store, and its own failures.
@@ -14,10 +13,6 @@ afterEach(() => nock.cleanAll())
 
 const SUBSCRIBERS = `/v2/${ACCOUNT_ID}/subscribers`
 const EVENTS = `/v2/${ACCOUNT_ID}/events`
-const batching = (action: string) =>
-  runtimeSettings({}, { only: action, mapping: { [action]: { enable_batching: true } } })
-type Multistatus = Array<{ status: number; errortype?: string; errormessage?: string; errorreporter?: string }>
-const multistatusOf = (results: unknown[]) => (results[0] as { multistatus: Multistatus }).multistatus
 
 describe('dates: a real instant, or left out with a note; never rolled into another date', () => {
   it.each([
@@ -119,7 +114,7 @@ describe('settings', () => {
 describe('emails and integers Drip cannot take', () => {
   const long = `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.example.com`
 
-  it('refuses an email longer than 254 characters, naming Email Address, and sends the rest of the batch', async () => {
+  it('refuses an email longer than 254 characters, naming Email Address', async () => {
     expect(long.length).toBeGreaterThan(254)
     const error = await runtime()
       .onEvent(segmentEvent({ type: 'identify', traits: { email: long } }), runtimeSettings({}, { only: 'identify' }))
@@ -128,24 +123,6 @@ describe('emails and integers Drip cannot take', () => {
     expect((error as Error).message).toBe(
       `Email Address: ${long.length} characters, longer than an email address can be (254, RFC 5321); Drip refuses it.`
     )
-
-    const calls = intercept('post', `${EVENTS}/batches`, 201, {})
-    const results = await runtime().onBatch(
-      [
-        segmentEvent({ type: 'track', event: 'A', properties: { email: long } }),
-        segmentEvent({ type: 'track', event: 'B', properties: { email: 'ok@example.com' } })
-      ],
-      batching('trackEvent')
-    )
-    expect(multistatusOf(results)[0]).toEqual({
-      status: 400,
-      errortype: 'PAYLOAD_VALIDATION_FAILED',
-      errormessage: expect.stringMatching(/^Email Address: \d+ characters, longer than/),
-      // Refused here, not by Drip: actions-core's reporter for integration-side refusals.
-      errorreporter: 'INTEGRATIONS'
-    })
-    expect(multistatusOf(results)[1].status).toBe(201)
-    expect((calls[0].body as { batches: Array<{ events: unknown[] }> }).batches[0].events).toHaveLength(1)
   })
 
   it('leaves out a lifetime value or lead score beyond 32-bit integers, with notes, and sends the person', async () => {
@@ -167,34 +144,6 @@ describe('emails and integers Drip cannot take', () => {
 })
 
 describe("the destination's own failures", () => {
-  it('fail only the payload they happen on, as a non-retryable 400; the rest of the batch is sent', async () => {
-    const sent: string[] = []
-    const request = (async (_url: string, options: { body: string }) => {
-      sent.push(options.body)
-      return { status: 201, content: '{}' }
-    }) as unknown as RequestClient
-    const build = (payload: { email: string }) => {
-      if (payload.email === 'boom') throw new RangeError('Maximum call stack size exceeded')
-      return { record: { email: payload.email } }
-    }
-    const target = { baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000, smallBatch: 1 }
-    const { performBatch } = sending(target, { records: restRecords('subscribers'), build })
-    const results = (await performBatch!(request, {
-      settings,
-      payload: [{ email: 'boom' }, { email: 'fine@example.com' }]
-    })) as MultiStatusResponse
-    expect(results.getAllResponses().map((r) => r.value())).toEqual([
-      {
-        status: 400,
-        errortype: 'UNKNOWN_ERROR',
-        errormessage:
-          'The destination could not process this event (RangeError: Maximum call stack size exceeded); it was not sent and will not be retried.'
-      },
-      { status: 201, sent: { email: 'fine@example.com' }, body: {} }
-    ])
-    expect(sent).toEqual(['{"batches":[{"subscribers":[{"email":"fine@example.com"}]}]}'])
-  })
-
   it('a deeply nested event in a warm process: its own 400, the normal event delivered (or the runtime throws first)', () => {
     // Run where the stack is a plain Node process's, as in Segment's runtime, not jest's.
     const child = spawnSync(

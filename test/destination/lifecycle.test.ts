@@ -3,6 +3,7 @@ import { defaultValues, Destination } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
 import definition from '../../src'
 import { ACCOUNT_ID, drip, intercept, runtime, runtimeSettings, segmentEvent } from '../helpers'
+import { audience } from '../fixtures/segment-events'
 import { useSimulator } from '../simulated'
 
 // Tags from Engage audiences, unsubscribes, deletion (the presets and onDelete), Email Series and workflows, and the
@@ -11,16 +12,6 @@ import { useSimulator } from '../simulated'
 afterEach(() => nock.cleanAll())
 
 const base = `/v2/${ACCOUNT_ID}`
-const audience = (event: 'Audience Entered' | 'Audience Exited', email = 'a+b@example.com') =>
-  segmentEvent({
-    type: 'track',
-    event,
-    properties: { audience_key: 'vip_customers', vip_customers: event === 'Audience Entered' },
-    context: {
-      traits: { email },
-      personas: { computation_class: 'audience', computation_key: 'vip_customers', computation_id: 'aud_1' }
-    }
-  })
 const track = (event: string, properties: JSONObject = {}) =>
   segmentEvent({ type: 'track', event, properties: { email: 'a+b@example.com', ...properties } })
 
@@ -75,52 +66,6 @@ describe('the presets, exact requests', () => {
       .onEvent(segmentEvent({ type: 'track', event: 'User Deleted', properties: {} }), runtimeSettings())
       .catch((e: Error) => e)
     expect((error as Error).message).toBe("The root value is missing the required field 'email'.")
-  })
-})
-
-describe('batches, each event with its own result', () => {
-  it('tags go in one subscribers/batches request with tags and remove_tags', async () => {
-    const calls = intercept('post', `${base}/subscribers/batches`, 201, {})
-    const results = await runtime().onBatch(
-      [audience('Audience Entered', 'p1@example.com'), audience('Audience Entered', 'not an email')],
-      runtimeSettings({}, { only: 'updateTags', mapping: { updateTags: { enable_batching: true } } })
-    )
-    expect(calls[0].body).toEqual({
-      batches: [{ subscribers: [{ email: 'p1@example.com', tags: ['vip_customers'] }] }]
-    })
-    expect((results[0] as { multistatus: Array<{ status: number }> }).multistatus.map((r) => r.status)).toEqual([
-      201, 400
-    ])
-  })
-
-  it('global unsubscribes go to unsubscribes/batches; from one Email Series, one request per person', async () => {
-    const global = intercept('post', `${base}/unsubscribes/batches`, 204)
-    const settings = (changes: JSONObject) =>
-      subscription('unsubscribe', 'type = "track"', { enable_batching: true, ...changes })
-    await runtime().onBatch(
-      [track('User Unsubscribed'), track('User Unsubscribed', { email: 'c@example.com' })],
-      settings({})
-    )
-    expect(global[0].body).toEqual({
-      batches: [{ subscribers: [{ email: 'a+b@example.com' }, { email: 'c@example.com' }] }]
-    })
-
-    const one = nock('https://api.getdrip.com')
-      .post(`${base}/subscribers/a%2Bb%40example.com/remove`)
-      .query({ campaign_id: '1001' })
-      .reply(200, {})
-      .post(`${base}/subscribers/c%40example.com/remove`)
-      .query({ campaign_id: '1001' })
-      .reply(404, { errors: [{ code: 'not_found_error', message: 'The resource you requested was not found' }] })
-    const results = await runtime().onBatch(
-      [track('User Unsubscribed'), track('User Unsubscribed', { email: 'c@example.com' })],
-      settings({ campaign_id: '1001' })
-    )
-    expect(one.isDone()).toBe(true)
-    expect((results[0] as { multistatus: JSONObject[] }).multistatus).toEqual([
-      { status: 200, sent: { email: 'a+b@example.com', campaign_id: '1001' }, body: {} },
-      expect.objectContaining({ status: 404, errortype: 'NOT_FOUND', errorreporter: 'DESTINATION' })
-    ])
   })
 })
 

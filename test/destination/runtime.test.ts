@@ -24,10 +24,6 @@ const EVENTS = `/v2/${ACCOUNT_ID}/events`
 const SUBSCRIBERS = `/v2/${ACCOUNT_ID}/subscribers`
 const TIMESTAMP = '2026-11-20T10:15:00.000Z'
 
-/** Settings with only the preset for `action`, its mapping changed by `mapping`. */
-const only = (action: string, mapping: JSONObject = {}) =>
-  runtimeSettings({}, { only: action, mapping: { [action]: mapping } })
-
 /** What onEvent answers for each preset that did not match, when `matched` of them did. */
 const notSubscribed = (matched: number) =>
   Array((definition.presets?.length ?? 0) - matched).fill({ output: 'not subscribed' })
@@ -197,89 +193,6 @@ describe('Destination.onEvent with the presets', () => {
     await expect(
       runtime().onEvent(segmentEvent({ type: 'track', event: 'x', properties: { email: 'a@example.com' } }), bad)
     ).rejects.toThrow(/apiKey/)
-  })
-})
-
-describe('Destination.onBatch with the presets, batching on', () => {
-  it('delivers identify calls in one batch request, one successful result per event', async () => {
-    const calls = intercept('post', `${SUBSCRIBERS}/batches`, 201, {})
-    const results = await runtime().onBatch(
-      [
-        segmentEvent({ type: 'identify', traits: { email: 'a1@example.com', tags: 'x,y' } }),
-        segmentEvent({ type: 'identify', traits: { email: 'a2@example.com' }, context: { ip: '2001:db8::7' } }),
-        segmentEvent({ type: 'identify', traits: { email: 'a3@example.com', status: 'active', status_updated_at: '' } })
-      ],
-      { ...only('identify', { enable_batching: true }), apiKey: ENCODED_KEY }
-    )
-    expect(calls).toHaveLength(1)
-    expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
-    const subscribers = [
-      { email: 'a1@example.com', initial_status: 'unsubscribed', tags: ['x', 'y'] },
-      { email: 'a2@example.com', initial_status: 'unsubscribed', ip_address: '2001:db8::7' },
-      { email: 'a3@example.com', initial_status: 'unsubscribed', status: 'active' }
-    ]
-    expect(calls[0].body).toEqual({ batches: [{ subscribers }] })
-    expect(results).toEqual([{ multistatus: subscribers.map((sent) => ({ status: 201, sent, body: {} })) }])
-  })
-
-  it('delivers track calls in one batch request with their times, one result per event', async () => {
-    const calls = intercept('post', `${EVENTS}/batches`, 201, {})
-    const results = await runtime().onBatch(
-      [
-        segmentEvent({
-          type: 'track',
-          event: 'A',
-          properties: { email: 'a@example.com' },
-          timestamp: '2026-11-01T00:00:00Z'
-        }),
-        segmentEvent({ type: 'track', event: 'B', properties: { email: 'b@example.com', revenue: 2.5 } }),
-        segmentEvent({ type: 'track', event: 'C', properties: {} })
-      ],
-      only('trackEvent', { enable_batching: true })
-    )
-    const events = [
-      {
-        email: 'a@example.com',
-        action: 'A',
-        properties: { email: 'a@example.com' },
-        occurred_at: '2026-11-01T00:00:00.000Z'
-      },
-      {
-        email: 'b@example.com',
-        action: 'B',
-        properties: { email: 'b@example.com', revenue: 2.5, value: 250 },
-        occurred_at: TIMESTAMP
-      }
-    ]
-    expect(calls[0].body).toEqual({ batches: [{ events }] })
-    expect(results).toEqual([
-      {
-        multistatus: [
-          { status: 201, sent: events[0], body: {} },
-          { status: 201, sent: events[1], body: {} },
-          expect.objectContaining({
-            status: 400,
-            errormessage: "The root value is missing the required field 'email'."
-          })
-        ]
-      }
-    ])
-  })
-})
-
-describe('Destination.onBatch with a bad Account ID', () => {
-  it('gives every event its own 400 naming the setting, and sends nothing', async () => {
-    const results = await runtime().onBatch(
-      [
-        segmentEvent({ type: 'identify', traits: { email: 'a1@example.com' } }),
-        segmentEvent({ type: 'identify', traits: { email: 'a2@example.com' } })
-      ],
-      { ...only('identify', { enable_batching: true }), accountId: 'acme' }
-    )
-    const message = expect.stringMatching(/^The Account ID setting must be your numeric Drip account id/)
-    const result = { status: 400, errortype: 'BAD_REQUEST', errormessage: message, errorreporter: 'INTEGRATIONS' }
-    expect(results).toEqual([{ multistatus: [result, result] }])
-    expect(nock.pendingMocks()).toEqual([])
   })
 })
 

@@ -3,6 +3,7 @@ import { defaultValues } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
 import definition from '../../src'
 import { ACCOUNT_ID, intercept, runtime, runtimeSettings, segmentEvent } from '../helpers'
+import { orderCompleted, placed, products, sentItems } from '../fixtures/segment-events'
 
 // Segment's e-commerce events through the runtime with the presets, to Drip's Shopper Activity API (v3): exact
 // requests, single and batch. Every body is also checked against the v3 schemas (test/contract.ts).
@@ -12,78 +13,6 @@ afterEach(() => nock.cleanAll())
 const ORDER = `/v3/${ACCOUNT_ID}/shopper_activity/order`
 const CART = `/v3/${ACCOUNT_ID}/shopper_activity/cart`
 const ACCEPTED = { request_id: '990c99a7-5cba-42e8-8f36-aec3419186ef' }
-
-const products: JSONObject[] = [
-  {
-    product_id: 'tee',
-    sku: 'TEE-M',
-    name: 'Logo Tee',
-    brand: 'Acme',
-    variant: 'Medium',
-    category: 'Apparel',
-    price: 25,
-    quantity: 2,
-    coupon: 'SUMMER',
-    position: 1,
-    url: 'https://shop.example.com/p/tee',
-    image_url: 'https://shop.example.com/i/tee.png'
-  },
-  { product_id: 'mug', variant_id: 'mug-blue', name: 'Mug', price: 12.5, quantity: 1 }
-]
-
-/** An Order Completed as Segment's libraries send it (E-commerce spec V2). */
-const orderCompleted = (extra: JSONObject = {}) =>
-  segmentEvent({
-    type: 'track',
-    event: 'Order Completed',
-    userId: 'u-1',
-    properties: {
-      order_id: 'o-1001',
-      total: 57.5,
-      revenue: 50,
-      shipping: 5,
-      tax: 2.5,
-      discount: 5,
-      currency: 'usd',
-      products,
-      ...extra
-    },
-    context: { traits: { email: 'ada@example.com' } }
-  })
-
-const sentItems = [
-  {
-    product_id: 'tee',
-    product_variant_id: 'tee',
-    sku: 'TEE-M',
-    name: 'Logo Tee',
-    brand: 'Acme',
-    categories: ['Apparel'],
-    price: 25,
-    quantity: 2,
-    product_url: 'https://shop.example.com/p/tee',
-    image_url: 'https://shop.example.com/i/tee.png',
-    variant: 'Medium',
-    coupon: 'SUMMER',
-    position: 1
-  },
-  { product_id: 'mug', product_variant_id: 'mug-blue', name: 'Mug', price: 12.5, quantity: 1 }
-]
-
-const placed = {
-  provider: 'segment',
-  email: 'ada@example.com',
-  initial_status: 'unsubscribed',
-  action: 'placed',
-  occurred_at: '2026-11-20T10:15:00.000Z',
-  currency: 'USD',
-  order_id: 'o-1001',
-  grand_total: 57.5,
-  total_discounts: 5,
-  total_taxes: 2.5,
-  total_shipping: 5,
-  items: sentItems
-}
 
 describe('Order Completed, Refunded, Cancelled, Updated', () => {
   it('records a placed order with its items, and no v2 conversion event', async () => {
@@ -132,29 +61,6 @@ describe('Order Completed, Refunded, Cancelled, Updated', () => {
       runtimeSettings()
     )
     expect(calls[0].body).toMatchObject({ action, order_id: 'o-9', [total]: 10 })
-  })
-
-  it('sends a batch to order/batch as {"orders": [...]}, each event with its own result', async () => {
-    const calls = intercept('post', `${ORDER}/batch`, 202, { request_ids: ['r1', 'r2'] })
-    const settings = runtimeSettings(
-      {},
-      { only: 'orderActivity', mapping: { orderActivity: { enable_batching: true } } }
-    )
-    const noName = orderCompleted({ order_id: 'o-2', products: [{ product_id: 'x', price: 1 }, { price: 2 }] })
-    const results = await runtime().onBatch([orderCompleted(), noName, orderCompleted({ order_id: 'o-3' })], settings)
-    expect(calls).toHaveLength(1)
-    expect(calls[0].body).toEqual({ orders: [placed, { ...placed, order_id: 'o-3' }] })
-    const multistatus = (results[0] as { multistatus: JSONObject[] }).multistatus
-    expect(multistatus).toEqual([
-      { status: 202, sent: placed, body: { request_ids: ['r1', 'r2'] } },
-      {
-        status: 400,
-        errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: 'Items: item 1 (index 0) has no name; Drip needs one on every order item.',
-        errorreporter: 'INTEGRATIONS'
-      },
-      { status: 202, sent: { ...placed, order_id: 'o-3' }, body: { request_ids: ['r1', 'r2'] } }
-    ])
   })
 
   it('refuses an order without an order id, naming the field', async () => {

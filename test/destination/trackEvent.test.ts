@@ -127,37 +127,4 @@ describe('trackEvent', () => {
       })
     ).rejects.toThrow(/Action: the event name is empty/)
   })
-
-  it('batches events to events/batches with their times', async () => {
-    const calls = intercept('post', `${EVENTS}/batches`, 201, {})
-    await testDestination.testBatchAction('trackEvent', {
-      events: [
-        trackEvent('A', { email: 'a@example.com' }, { timestamp: '2026-11-20T10:00:00Z' }),
-        trackEvent('B', { email: 'b@example.com', revenue: 1 }, { timestamp: '2026-11-20T11:00:00Z' })
-      ],
-      settings,
-      useDefaultMappings: true
-    })
-    expect(calls[0].path).toBe(`${EVENTS}/batches`)
-    expect(calls[0].body).toEqual({
-      batches: [
-        {
-          events: [
-            {
-              email: 'a@example.com',
-              action: 'A',
-              properties: { email: 'a@example.com' },
-              occurred_at: '2026-11-20T10:00:00.000Z'
-            },
-            {
-              email: 'b@example.com',
-              action: 'B',
-              properties: { email: 'b@example.com', revenue: 1, value: 100 },
-              occurred_at: '2026-11-20T11:00:00.000Z'
-            }
-          ]
-        }
-      ]
-    })
-  })
 })
