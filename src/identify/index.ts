@@ -223,7 +223,7 @@ const identify = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
         pickFrom(request, target, settings, { path: 'custom_field_identifiers', key: 'custom_field_identifiers', page })
     }
   },
-  ...sending(target, { records: SUBSCRIBERS, build: build })
+  ...sending(target, { records: SUBSCRIBERS, build })
 })
 
 export default identify
