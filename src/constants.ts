@@ -11,11 +11,11 @@ export const USER_AGENT = 'Segment Drip (Actions) destination (actions-drip)'
 // How much of an error body from Drip we quote in a message.
 export const ERROR_TEXT_MAX = 300
 
-// Drip's conversion values (event `properties.value`, in cents) must stay below this.
-export const DRIP_MAX_CONVERSION_VALUE = 2147483647
-
 // The largest integer Drip stores (lifetime value in cents, lead scores): a 32-bit signed integer.
 export const DRIP_MAX_INTEGER = 2147483647
+
+// Drip's conversion values (event `properties.value`, in cents) must stay below it, not reach it.
+export const DRIP_MAX_CONVERSION_VALUE = DRIP_MAX_INTEGER
 
 // The longest email address there can be (RFC 5321); Drip refuses longer ones.
 export const EMAIL_MAX_LENGTH = 254

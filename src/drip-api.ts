@@ -90,7 +90,12 @@ export function redactor(apiKey: string): (text: string) => string {
 const redactors = new Map<string, (text: string) => string>()
 
 /** The settings, checked before anything is sent: the account id that goes into paths, and a redactor for the key. */
-export function checkedSettings(settings: Settings): { account: string; redact: (text: string) => string } {
+export interface CheckedSettings {
+  account: string
+  redact: (text: string) => string
+}
+
+export function checkedSettings(settings: Settings): CheckedSettings {
   if (!String(settings.apiKey ?? '').trim()) {
     throw new InvalidAuthenticationError("The API Key setting is empty: paste the API token from Drip's User Settings.")
   }
@@ -130,7 +135,7 @@ export async function dripRequest(
   target: DripTarget,
   url: string,
   options: { method: 'GET' | 'POST' | 'DELETE'; body?: string },
-  checked: { account: string; redact: (text: string) => string }
+  checked: CheckedSettings
 ): Promise<DripAnswer> {
   const agent = url.startsWith('https:') ? new HttpsAgent() : (new HttpAgent() as HttpsAgent)
   let timedOut = false
@@ -282,7 +287,7 @@ function orThrow<T extends object>(result: T | { error: DripActionError }): T {
 function postOne(
   request: RequestClient,
   target: DripTarget,
-  checked: ReturnType<typeof checkedSettings>,
+  checked: CheckedSettings,
   kind: RecordKind,
   json: string
 ): Promise<DripAnswer> {
@@ -337,7 +342,7 @@ function startBatch<P>(payloads: P[], settings: Settings) {
       errormessage: error.message,
       ...(sent ? { sent } : {})
     })
-  let checked: ReturnType<typeof checkedSettings> | undefined
+  let checked: CheckedSettings | undefined
   try {
     checked = checkedSettings(settings)
   } catch (error) {
@@ -451,7 +456,7 @@ export const segment = (value: string | number) => encodeURIComponent(String(val
 async function runCalls(
   request: RequestClient,
   target: DripTarget,
-  checked: ReturnType<typeof checkedSettings>,
+  checked: CheckedSettings,
   plan: Plan
 ): Promise<DripAnswer> {
   let last: DripAnswer = { status: 204, body: {} }

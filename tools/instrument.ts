@@ -86,11 +86,10 @@ export function instrument<S>(definition: DestinationDefinition<S>): Instrumente
 function describe(exchange: Exchange, response: DecoratedResponse): void {
   const authorization = response.request?.headers.get('authorization') ?? ''
   if (response.request) exchange.request.headers = redactHeaders(response.request.headers)
-  // Drip or a proxy may echo the credentials in an answer: the token is read back from the Basic header to redact it.
-  const token = Buffer.from(authorization.replace(/^Basic\s+/i, ''), 'base64')
-    .toString('utf8')
-    .replace(/:\s*$/, '')
-  const redact = token ? redactor(token) : (text: string) => text
+  // Drip or a proxy may echo the credentials in an answer. The Basic header's value is `base64(token:)`, a form of the
+  // key the destination's redactor already unwraps, so it redacts every form of the token from it.
+  const credential = authorization.replace(/^Basic\s+/i, '')
+  const redact = credential ? redactor(credential) : (text: string) => text
   exchange.response = {
     status: response.status,
     statusText: response.statusText,

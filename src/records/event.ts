@@ -29,7 +29,9 @@ export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
     const value = inMinorUnits(payload.value, payload.currency, notes)
     if (value === undefined || Math.abs(value) >= DRIP_MAX_CONVERSION_VALUE) {
       return {
-        error: `Conversion Value: ${payload.value} is beyond what Drip stores (below 2,147,483,647 in the currency's smallest unit).`
+        error:
+          `Conversion Value: ${payload.value} is beyond what Drip stores (below ` +
+          `${DRIP_MAX_CONVERSION_VALUE.toLocaleString('en')} in the currency's smallest unit).`
       }
     }
     properties = { ...(properties ?? {}), value }

@@ -1,9 +1,19 @@
 import type { JSONLikeObject } from '@segment/actions-core'
-import type { Address, Item } from '../generated-types'
+import type { Address, Item, ShopperPerson } from '../generated-types'
 import type { Payload as OrderPayload } from '../orderActivity/generated-types'
 import type { Payload as CartPayload } from '../cartActivity/generated-types'
 import type { Payload as ProductPayload } from '../productActivity/generated-types'
-import { dripInteger, isoDate, personEmail, tagList, text, withNotes, withoutUndefined, type Built } from './values'
+import {
+  dripInteger,
+  isCurrencyCode,
+  isoDate,
+  personEmail,
+  tagList,
+  text,
+  withNotes,
+  withoutUndefined,
+  type Built
+} from './values'
 
 // Segment's e-commerce events (mapped by the Order, Cart and Product Activity fields) → the orders, carts and products
 // Drip's Shopper Activity API (v3) takes. Money stays in currency units here, as v3 wants it (v2 events take cents).
@@ -18,12 +28,12 @@ function providerProblem(provider: string): string | undefined {
   return `Provider: "${provider}" is not in lower snake case (e.g. my_store); Drip keeps orders by provider and id, so it must be the same on every event.`
 }
 
-/** ISO 4217 as Drip takes it: three letters, upper-cased; anything else is left out with a note. */
+/** An ISO 4217 code, upper-cased as Drip takes it; anything else is left out with a note. */
 function currencyCode(value: string | undefined, notes: string[]): string | undefined {
   const code = value?.trim().toUpperCase()
   if (!code) return undefined
-  if (/^[A-Z]{3}$/.test(code)) return code
-  notes.push(`Currency left out: "${value}" is not a three-letter ISO 4217 code (e.g. USD).`)
+  if (isCurrencyCode(code)) return code
+  notes.push(`Currency left out: "${value}" is not an ISO 4217 currency code (e.g. USD).`)
   return undefined
 }
 
@@ -74,14 +84,7 @@ function buildItems(
 
 /** What orders and carts share: the provider, the person, the time and the currency. */
 function shopperBasics(
-  payload: {
-    provider: string
-    email: string
-    initial_status?: string
-    action: string
-    occurred_at?: string
-    currency?: string
-  },
+  payload: ShopperPerson & { action: string; occurred_at?: string; currency?: string },
   notes: string[]
 ): { fields: JSONLikeObject } | { error: string } {
   const provider = payload.provider.trim()

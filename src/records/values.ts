@@ -80,6 +80,12 @@ function minorUnits(amount: number | undefined, digits: number): number | undefi
 let iso4217: Set<string> | undefined
 const minorDigits = new Map<string, number>()
 
+/** Whether an upper-cased code is an ISO 4217 currency (the list Node's Intl knows). */
+export function isCurrencyCode(code: string): boolean {
+  iso4217 ??= new Set(Intl.supportedValuesOf('currency'))
+  return iso4217.has(code)
+}
+
 /**
  * An amount in the smallest unit of its currency, as Drip's integer money fields take it: 48.00 USD → 4800,
  * 4800 JPY → 4800 (no minor unit), 1.234 KWD → 1234, by the currency's ISO 4217 digits. Without a currency, cents;
@@ -92,8 +98,7 @@ export function inMinorUnits(
 ): number | undefined {
   const code = currency?.trim().toUpperCase()
   if (!code) return cents(amount)
-  iso4217 ??= new Set(Intl.supportedValuesOf('currency'))
-  if (!iso4217.has(code)) {
+  if (!isCurrencyCode(code)) {
     notes.push(`Currency: "${currency}" is not an ISO 4217 code; the amount was taken as having two decimals.`)
     return cents(amount)
   }

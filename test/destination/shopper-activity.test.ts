@@ -83,8 +83,14 @@ describe('Order Completed, Refunded, Cancelled, Updated', () => {
     expect(calls[0].body).toMatchObject({ provider: 'my_store' })
     expect((calls[0].body as JSONObject).currency).toBeUndefined()
     const executed = results.find((r) => r.output === 'Action Executed') as { data: { notes: string[] } }
-    expect(executed.data.notes).toEqual([
-      'Currency left out: "dollars" is not a three-letter ISO 4217 code (e.g. USD).'
+    expect(executed.data.notes).toEqual(['Currency left out: "dollars" is not an ISO 4217 currency code (e.g. USD).'])
+
+    // Three letters are not enough: the code must be one ISO 4217 has (the same list Identify's money uses).
+    const again = intercept('post', ORDER, 202, ACCEPTED)
+    const unknown = await runtime().onEvent(orderCompleted({ currency: 'xyz' }), settings('my_store'))
+    expect((again[0].body as JSONObject).currency).toBeUndefined()
+    expect((unknown.find((r) => r.output === 'Action Executed') as { data: { notes: string[] } }).data.notes).toEqual([
+      'Currency left out: "xyz" is not an ISO 4217 currency code (e.g. USD).'
     ])
   })
 })
