@@ -8,16 +8,7 @@ import type { Payload as StartWorkflowPayload } from '../startWorkflow/generated
 import type { Payload as RemoveFromWorkflowPayload } from '../removeFromWorkflow/generated-types'
 import { segment, type Plan } from '../drip-api'
 import { customFields } from './subscriber'
-import {
-  dripInteger,
-  emailProblem,
-  personEmail,
-  tagList,
-  text,
-  withNotes,
-  withoutUndefined,
-  type Built
-} from './values'
+import { dripInteger, personEmail, tagList, text, withNotes, withoutUndefined, type Built } from './values'
 
 // What Drip customers do besides profiles and events, as the calls Drip's REST API takes: tags, unsubscribes,
 // deletion, Email Series and workflows. Every email, tag and id that goes into a path is encoded.
@@ -98,7 +89,7 @@ interface DeletionPayload {
  */
 export function deletionPlan(payload: DeletionPayload): Built<Plan> {
   const userId = text(payload.userId ?? undefined)
-  if (!userId || emailProblem(userId, 'userId')) {
+  if (!userId || 'error' in personEmail(userId, 'userId')) {
     return {
       error:
         `Drip finds people by email, and this deletion request's userId (${userId ? JSON.stringify(userId) : 'none'}) is not ` +

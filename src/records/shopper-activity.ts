@@ -3,17 +3,8 @@ import type { Address, Item, ShopperPerson } from '../generated-types'
 import type { Payload as OrderPayload } from '../orderActivity/generated-types'
 import type { Payload as CartPayload } from '../cartActivity/generated-types'
 import type { Payload as ProductPayload } from '../productActivity/generated-types'
-import {
-  dripInteger,
-  isCurrencyCode,
-  isoDate,
-  personEmail,
-  tagList,
-  text,
-  withNotes,
-  withoutUndefined,
-  type Built
-} from './values'
+import { currencyCode, dripInteger, isoDate, personEmail, tagList, text, withNotes, withoutUndefined } from './values'
+import type { Built } from './values'
 
 // Segment's e-commerce events (mapped by the Order, Cart and Product Activity fields) → the orders, carts and products
 // Drip's Shopper Activity API (v3) takes. Money stays in currency units here, as v3 wants it (v2 events take cents).
@@ -26,15 +17,6 @@ const LOWER_SNAKE_CASE = /^[a-z0-9]+(_[a-z0-9]+)*$/
 function providerProblem(provider: string): string | undefined {
   if (LOWER_SNAKE_CASE.test(provider)) return undefined
   return `Provider: "${provider}" is not in lower snake case (e.g. my_store); Drip keeps orders by provider and id, so it must be the same on every event.`
-}
-
-/** An ISO 4217 code, upper-cased as Drip takes it; anything else is left out with a note. */
-function currencyCode(value: string | undefined, notes: string[]): string | undefined {
-  const code = value?.trim().toUpperCase()
-  if (!code) return undefined
-  if (isCurrencyCode(code)) return code
-  notes.push(`Currency left out: "${value}" is not an ISO 4217 currency code (e.g. USD).`)
-  return undefined
 }
 
 /** A money amount in currency units, as given, when it is a finite number. */

@@ -81,9 +81,18 @@ let iso4217: Set<string> | undefined
 const minorDigits = new Map<string, number>()
 
 /** Whether an upper-cased code is an ISO 4217 currency (the list Node's Intl knows). */
-export function isCurrencyCode(code: string): boolean {
+function isCurrencyCode(code: string): boolean {
   iso4217 ??= new Set(Intl.supportedValuesOf('currency'))
   return iso4217.has(code)
+}
+
+/** An ISO 4217 code, upper-cased as Drip takes it; anything else is left out with a note. */
+export function currencyCode(value: string | undefined, notes: string[]): string | undefined {
+  const code = value?.trim().toUpperCase()
+  if (!code) return undefined
+  if (isCurrencyCode(code)) return code
+  notes.push(`Currency left out: "${value}" is not an ISO 4217 currency code (e.g. USD).`)
+  return undefined
 }
 
 /**
