@@ -36,3 +36,14 @@ export const SMALL_BATCH = Math.ceil(DRIP_HOURLY_SINGLE_REQUESTS / DRIP_HOURLY_B
 // Single requests a batch sends at once when it goes out one by one (never two for the same person: Drip answers
 // 429 "Too many concurrent requests for the same subscriber").
 export const SINGLE_REQUESTS_IN_FLIGHT = 4
+
+// ISO 4217 currency codes (the 162 Node's ICU knew when this was written): written out, not read from
+// Intl.supportedValuesOf, which is ES2022 and so outside action-destinations' compiler settings (lib es2020).
+export const ISO_4217_CODES: readonly string[] = (
+  'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF ' +
+  'CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL ' +
+  'HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD ' +
+  'MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR ' +
+  'RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD ' +
+  'TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XDR XOF XPF XSU YER ZAR ZMW ZWG ZWL'
+).split(' ')

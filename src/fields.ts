@@ -122,8 +122,7 @@ export const workflowId: InputField = {
 
 export const personCustomFields: InputField = {
   label: 'Custom fields',
-  description:
-    "Custom fields to set on the person; values are sent as strings, keys in Drip's lowercase_underscore form.",
+  description: 'Custom fields to set on the person; values are sent as strings, keys as given here.',
   type: 'object',
   required: false
 }

@@ -46,6 +46,10 @@ export interface Payload {
     [k: string]: unknown
   }
   /**
+   * How the keys of Other Traits become Drip custom field names. "As sent" keeps them (planName stays planName, as Custom fields always does). "Drip style" writes them the way Drip's docs ask, lowercase words joined by underscores (planName, Plan Name and plan-name all become plan_name; drip_ keys, which Drip reserves, get a segment_ prefix).
+   */
+  trait_field_names?: string
+  /**
    * Your own id for the person (Drip's user_id).
    */
   user_id?: string

@@ -103,6 +103,21 @@ const fields: Record<string, InputField> = {
     required: false,
     default: { '@path': '$.traits' }
   },
+  trait_field_names: {
+    label: 'Field Names for Other Traits',
+    description:
+      'How the keys of Other Traits become Drip custom field names. "As sent" keeps them (planName stays planName, ' +
+      'as Custom fields always does). "Drip style" writes them the way Drip\'s docs ask, lowercase words joined by ' +
+      'underscores (planName, Plan Name and plan-name all become plan_name; drip_ keys, which Drip reserves, get a ' +
+      'segment_ prefix).',
+    type: 'string',
+    required: false,
+    choices: [
+      { label: 'As sent', value: 'as_sent' },
+      { label: 'Drip style (lowercase_with_underscores)', value: 'drip_style' }
+    ],
+    default: 'as_sent'
+  },
   user_id: {
     label: 'User ID',
     description: "Your own id for the person (Drip's user_id).",

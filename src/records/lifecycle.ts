@@ -1,5 +1,5 @@
 import type { JSONLikeObject } from '@segment/actions-core'
-import type { JoiningSubscriber } from '../generated-types'
+import type { JoiningSubscriber } from './shapes'
 import type { Payload as TagsPayload } from '../updateTags/generated-types'
 import type { Payload as UnsubscribePayload } from '../unsubscribe/generated-types'
 import type { Payload as DeletePayload } from '../deletePerson/generated-types'
@@ -118,7 +118,7 @@ function joinPlan(
     user_id: text(payload.user_id),
     time_zone: text(payload.time_zone),
     ...own(notes),
-    custom_fields: customFields([payload.custom_fields], notes),
+    custom_fields: customFields([{ fields: payload.custom_fields, label: 'Custom Fields' }], notes),
     tags: tagList(payload.tags),
     prospect: payload.prospect
   }) as JSONLikeObject

@@ -7,6 +7,7 @@ import {
   isoDate,
   optionalEmail,
   smsNumber,
+  snakeCase,
   tagList,
   text,
   withNotes,
@@ -66,7 +67,17 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
     tags: tagList(payload.tags),
     remove_tags: tagList(payload.remove_tags),
     // Mapped custom fields come last, so they win over other traits of the same name.
-    custom_fields: customFields([otherTraits(payload.traits, standardTraits), payload.custom_fields], notes)
+    custom_fields: customFields(
+      [
+        {
+          fields: otherTraits(payload.traits, standardTraits),
+          names: payload.trait_field_names as CustomFieldNames | undefined,
+          label: 'Other Traits'
+        },
+        { fields: payload.custom_fields, label: 'Custom fields' }
+      ],
+      notes
+    )
   }
   // A consent message means nothing without the consent it belongs to.
   if (subscriber.eu_consent === undefined) subscriber.eu_consent_message = undefined
@@ -74,18 +85,14 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
 }
 
 /**
- * Custom field keys as Drip asks for them, lowercase words joined by underscores: `planName`, `Plan Name` and
- * `plan-name` all become `plan_name`. Keys starting `drip_` are Drip's own, so ours get a `segment_` prefix.
+ * Custom field keys as Drip's docs ask for them, lowercase words joined by underscores: `planName`, `Plan Name` and
+ * `plan-name` all become `plan_name`. Keys starting `drip_` are Drip's own, so ours get a `segment_` prefix. Applied
+ * only where an admin chose it (Other Traits' field names) and to tell which traits a standard field already reads.
  */
 export function customFieldKey(key: string): string {
   let dripKey = customFieldKeys.get(key)
   if (dripKey === undefined) {
-    const snake = key
-      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '')
+    const snake = snakeCase(key)
     dripKey = snake.startsWith('drip_') ? `segment_${snake}` : snake
     // The same few trait names come by on every event: remember them (a bounded number, so memory stays flat).
     if (customFieldKeys.size < 10_000) customFieldKeys.set(key, dripKey)
@@ -94,31 +101,44 @@ export function customFieldKey(key: string): string {
 }
 const customFieldKeys = new Map<string, string>()
 
+/** How the keys of one source of custom fields become Drip's: as sent, or in Drip's style (see customFieldKey). */
+export type CustomFieldNames = 'as_sent' | 'drip_style'
+
+/** One source of custom fields, and how its keys are named in Drip. */
+export interface CustomFieldSource {
+  fields: Record<string, unknown> | undefined
+  names?: CustomFieldNames
+  /** Where the values came from, for notes: "Other Traits", "Custom fields". */
+  label: string
+}
+
 /**
- * Drip stores custom field values as strings: objects and arrays become JSON, nulls are dropped. The sources are
- * applied in order, so a later one wins for the same Drip key.
+ * Drip stores custom field values as strings: objects and arrays become JSON, nulls are dropped. Keys are written as
+ * the mapping gives them (Drip segments, Liquid and workflows read them by that name) unless the source asks for
+ * Drip's style. The sources are applied in order, so a later one wins for the same Drip key; when two values meet at
+ * one key, a note says which one was kept.
  */
-export function customFields(
-  sources: Array<Record<string, unknown> | undefined>,
-  notes: string[] = []
-): Record<string, string> | undefined {
+export function customFields(sources: CustomFieldSource[], notes: string[] = []): Record<string, string> | undefined {
   const result: Record<string, string> = {}
-  let empty = true
-  for (const fields of sources) {
+  const origins = new Map<string, string>()
+  for (const { fields, names, label } of sources) {
     if (!fields) continue
     for (const key in fields) {
       const value = fields[key]
       if (value === null || value === undefined) continue
-      const dripKey = customFieldKey(key)
+      const dripKey = names === 'drip_style' ? customFieldKey(key) : key
       if (!dripKey) {
-        notes.push(`Custom fields: "${key}" left out: no letters or digits to make a Drip field name of.`)
+        notes.push(`${label}: "${key}" left out: no letters or digits to make a Drip field name of.`)
         continue
       }
+      const origin = `${label} "${key}"`
+      const earlier = origins.get(dripKey)
+      if (earlier !== undefined) notes.push(`Custom field ${dripKey}: ${origin} was kept over ${earlier}.`)
+      origins.set(dripKey, origin)
       result[dripKey] = typeof value === 'object' ? JSON.stringify(value) : String(value)
-      empty = false
     }
   }
-  return empty ? undefined : result
+  return origins.size > 0 ? result : undefined
 }
 
 /**

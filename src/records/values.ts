@@ -1,5 +1,5 @@
 import { isIP } from 'net'
-import { DRIP_MAX_INTEGER, EMAIL_MAX_LENGTH } from '../constants'
+import { DRIP_MAX_INTEGER, EMAIL_MAX_LENGTH, ISO_4217_CODES } from '../constants'
 
 // The value rules every record kind shares: dates, money, emails, tags, numbers. A value Drip cannot take is left out
 // with a note, unless the record would be meaningless without it; then the payload gets an error naming the field.
@@ -16,6 +16,16 @@ export function withoutUndefined<T extends object>(record: T): T {
   const result = {} as T
   for (const key in record) if (record[key] !== undefined) result[key] = record[key]
   return result
+}
+
+/** Lowercase words joined by underscores, as Drip names providers and (by choice) custom fields: `Plan Name` → plan_name. */
+export function snakeCase(text: string): string {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
 }
 
 /** A trimmed, non-empty string, or undefined. */
@@ -80,9 +90,9 @@ function minorUnits(amount: number | undefined, digits: number): number | undefi
 let iso4217: Set<string> | undefined
 const minorDigits = new Map<string, number>()
 
-/** Whether an upper-cased code is an ISO 4217 currency (the list Node's Intl knows). */
+/** Whether an upper-cased code is an ISO 4217 currency. */
 function isCurrencyCode(code: string): boolean {
-  iso4217 ??= new Set(Intl.supportedValuesOf('currency'))
+  iso4217 ??= new Set(ISO_4217_CODES)
   return iso4217.has(code)
 }
 

@@ -89,7 +89,7 @@ describe('identify: defaults from Segment spec', () => {
       status_updated_at: '2026-11-20T08:00:00.000Z',
       tags: ['vip', 'newsletter'],
       remove_tags: ['trial'],
-      custom_fields: { plan: 'pro', created_at: '2025-01-01T00:00:00Z', shirt_size: 'M', seats: '3', meta: '{"a":1}' }
+      custom_fields: { plan: 'pro', createdAt: '2025-01-01T00:00:00Z', shirt_size: 'M', seats: '3', meta: '{"a":1}' }
     })
   })
 
@@ -186,29 +186,60 @@ describe('identify: tags, IP, datetimes, custom fields', () => {
     expect(subscriber.status_updated_at).toBe(expected)
   })
 
-  it('normalises custom field keys the way Drip asks, without repeating standard traits', async () => {
-    const { subscriber } = await subscriberFor({
-      email: 'c@example.com',
-      first_name: 'Cy',
-      planName: 'Gold',
+  const traits: JSONObject = {
+    email: 'c@example.com',
+    first_name: 'Cy',
+    planName: 'Gold',
+    'Favourite Colour': 'blue',
+    'utm-source': 'ads',
+    drip_score: 5,
+    '!!!': 'kept',
+    vip: true,
+    nothing: null,
+    company: { name: 'Acme', employees: 10 },
+    custom_fields: { 'Plan Name': 'Platinum', planName: 'Mapped' }
+  }
+
+  /** The subscriber sent for `traits` through the runtime with Identify's preset (changed by `mapping`), and its notes. */
+  async function withNotes(mapping: JSONObject = {}) {
+    const calls = intercept('post', SUBSCRIBERS, 200, { subscribers: [{ id: 'x' }] })
+    const results = await runtime().onEvent(
+      segmentEvent({ type: 'identify', traits }),
+      runtimeSettings({}, { only: 'identify', mapping: { identify: mapping } })
+    )
+    const executed = results.find((r) => r.output === 'Action Executed') as { data: { notes?: string[] } }
+    return { subscriber: (calls[0].body as { subscribers: JSONObject[] }).subscribers[0], notes: executed.data.notes }
+  }
+
+  it('writes custom field keys as sent by default, without repeating standard traits; mapped ones win', async () => {
+    const { subscriber, notes } = await withNotes()
+    expect(subscriber.custom_fields).toEqual({
+      planName: 'Mapped',
       'Favourite Colour': 'blue',
       'utm-source': 'ads',
-      drip_score: 5,
-      '!!!': 'dropped',
-      vip: true,
-      nothing: null,
-      company: { name: 'Acme', employees: 10 },
-      custom_fields: { 'Plan Name': 'Platinum' }
+      drip_score: '5',
+      '!!!': 'kept',
+      vip: 'true',
+      company: '{"name":"Acme","employees":10}',
+      'Plan Name': 'Platinum'
     })
+    expect(subscriber.first_name).toBe('Cy')
+    expect(notes).toEqual(['Custom field planName: Custom fields "planName" was kept over Other Traits "planName".'])
+  })
+
+  it('writes Other Traits the way Drip asks when the admin chooses Drip style, saying which value won a key', async () => {
+    const { subscriber, notes } = await withNotes({ trait_field_names: 'drip_style' })
     expect(subscriber.custom_fields).toEqual({
-      plan_name: 'Platinum',
+      plan_name: 'Gold',
       favourite_colour: 'blue',
       utm_source: 'ads',
       segment_drip_score: '5',
       vip: 'true',
-      company: '{"name":"Acme","employees":10}'
+      company: '{"name":"Acme","employees":10}',
+      'Plan Name': 'Platinum',
+      planName: 'Mapped'
     })
-    expect(subscriber.first_name).toBe('Cy')
+    expect(notes).toEqual(['Other Traits: "!!!" left out: no letters or digits to make a Drip field name of.'])
   })
 
   it('sends only the mapped custom fields when Other Traits is cleared', async () => {

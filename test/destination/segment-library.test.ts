@@ -71,10 +71,20 @@ describe.each([
         user_id: identify.userId
       })
       const customFields = Object.keys((person?.custom_fields as JSONObject) ?? {})
-      for (const standard of ['email', 'first_name', 'last_name', 'name', 'phone', 'address']) {
+      for (const standard of [
+        'email',
+        'firstName',
+        'first_name',
+        'lastName',
+        'last_name',
+        'name',
+        'phone',
+        'address'
+      ]) {
         expect(customFields).not.toContain(standard)
       }
-      expect(customFields).toEqual(expect.arrayContaining(['plan', 'created_at', 'company']))
+      // Other traits keep the keys they were sent with (Field Names for Other Traits: As sent, the default).
+      expect(customFields).toEqual(expect.arrayContaining(['plan', 'createdAt', 'company']))
     }
   })
 
