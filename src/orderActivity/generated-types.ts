@@ -1,7 +1,18 @@
 // Generated file. DO NOT MODIFY IT BY HAND.
-import type { Address, Item, ShopperPerson } from '../generated-types'
 
-export interface Payload extends ShopperPerson {
+export interface Payload {
+  /**
+   * Where the order, cart or product comes from, in lower snake case (e.g. my_store). Drip keeps orders unique by provider and id, so it must be the same on every event of an order. Keep "segment" unless Drip already gets these orders from another integration under its name (Drip's Shopify integration: shopify).
+   */
+  provider: string
+  /**
+   * The person's email address.
+   */
+  email: string
+  /**
+   * The subscription status of a person Drip does not know yet. Drip subscribes such a person when this is left out, so it defaults to unsubscribed unless the event says otherwise (properties.initial_status).
+   */
+  initial_status?: string
   /**
    * What happened to the order. Refunded and canceled orders take Refund Amount, not Grand Total.
    */
@@ -53,15 +64,53 @@ export interface Payload extends ShopperPerson {
   /**
    * The order's or cart's products. By default from the event's products: product_id, variant_id (else product_id) as the variant, sku, name, brand, category, price, quantity, url and image_url; variant, coupon and position ride along as custom attributes of the item.
    */
-  items?: Item[]
+  items?: {
+    product_id?: string
+    product_variant_id?: string
+    sku?: string
+    name?: string
+    brand?: string
+    categories?: string[]
+    price?: number
+    quantity?: number
+    product_url?: string
+    image_url?: string
+    variant?: string
+    coupon?: string
+    position?: number
+  }[]
   /**
    * The order's billing address. Segment's e-commerce spec has none: map it from your own properties.
    */
-  billing_address?: Address
+  billing_address?: {
+    label?: string
+    first_name?: string
+    last_name?: string
+    company?: string
+    address_1?: string
+    address_2?: string
+    city?: string
+    state?: string
+    postal_code?: string
+    country?: string
+    phone?: string
+  }
   /**
    * The order's shipping address. Segment's e-commerce spec has none: map it from your own properties.
    */
-  shipping_address?: Address
+  shipping_address?: {
+    label?: string
+    first_name?: string
+    last_name?: string
+    company?: string
+    address_1?: string
+    address_2?: string
+    city?: string
+    state?: string
+    postal_code?: string
+    country?: string
+    phone?: string
+  }
   /**
    * Maximum number of events to include in each batch. Actual batch sizes may be lower. Max size must be between 1 and 1000 inclusive.
    */

@@ -27,14 +27,15 @@ export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
   }
   if (payload.value !== undefined && payload.value !== null) {
     const value = inMinorUnits(payload.value, payload.currency, notes)
-    if (value === undefined || Math.abs(value) >= DRIP_MAX_CONVERSION_VALUE) {
-      return {
-        error:
-          `Conversion Value: ${payload.value} is beyond what Drip stores (below ` +
+    if (value !== undefined && Math.abs(value) < DRIP_MAX_CONVERSION_VALUE)
+      properties = { ...(properties ?? {}), value }
+    else {
+      // The event still counts without its value: sent, and the note says what was left out.
+      notes.push(
+        `Conversion Value left out: ${payload.value} is beyond what Drip stores (below ` +
           `${DRIP_MAX_CONVERSION_VALUE.toLocaleString('en')} in the currency's smallest unit).`
-      }
+      )
     }
-    properties = { ...(properties ?? {}), value }
   }
   // Built field by field rather than filtered: this runs for every track event, and the runtime's own work per
   // event is small (see the README's Performance section).

@@ -1,9 +1,19 @@
 import type { JSONLikeObject } from '@segment/actions-core'
-import type { Address, Item, ShopperPerson } from '../generated-types'
+import type { Address, Item, ShopperPerson } from './shapes'
 import type { Payload as OrderPayload } from '../orderActivity/generated-types'
 import type { Payload as CartPayload } from '../cartActivity/generated-types'
 import type { Payload as ProductPayload } from '../productActivity/generated-types'
-import { currencyCode, dripInteger, isoDate, personEmail, tagList, text, withNotes, withoutUndefined } from './values'
+import {
+  currencyCode,
+  dripInteger,
+  isoDate,
+  personEmail,
+  snakeCase,
+  tagList,
+  text,
+  withNotes,
+  withoutUndefined
+} from './values'
 import type { Built } from './values'
 
 // Segment's e-commerce events (mapped by the Order, Cart and Product Activity fields) → the orders, carts and products
@@ -11,12 +21,21 @@ import type { Built } from './values'
 
 export type DripShopperRecord = JSONLikeObject & { provider: string; action: string }
 
-const LOWER_SNAKE_CASE = /^[a-z0-9]+(_[a-z0-9]+)*$/
-
-/** Drip keeps orders unique by provider and id, and wants the provider in lower snake case: refused otherwise. */
-function providerProblem(provider: string): string | undefined {
-  if (LOWER_SNAKE_CASE.test(provider)) return undefined
-  return `Provider: "${provider}" is not in lower snake case (e.g. my_store); Drip keeps orders by provider and id, so it must be the same on every event.`
+/**
+ * Drip keeps orders unique by provider and id, and takes the provider in lower snake case: another spelling is sent
+ * in that case (the same on every event, so an order stays one order), with a note; one with no letters or digits
+ * cannot be, and refuses the payload.
+ */
+function dripProvider(value: string, notes: string[]): { provider: string } | { error: string } {
+  const provider = snakeCase(value)
+  if (!provider) {
+    return {
+      error: `Provider: ${JSON.stringify(value)} has no letters or digits; set Provider to your store's name in lower snake case (e.g. my_store).`
+    }
+  }
+  if (provider !== value)
+    notes.push(`Provider: ${JSON.stringify(value)} sent as "${provider}", as Drip takes providers.`)
+  return { provider }
 }
 
 /** A money amount in currency units, as given, when it is a finite number. */
@@ -69,9 +88,9 @@ function shopperBasics(
   payload: ShopperPerson & { action: string; occurred_at?: string; currency?: string },
   notes: string[]
 ): { fields: JSONLikeObject } | { error: string } {
-  const provider = payload.provider.trim()
-  const problem = providerProblem(provider)
-  if (problem) return { error: problem }
+  const dripped = dripProvider(payload.provider, notes)
+  if ('error' in dripped) return dripped
+  const { provider } = dripped
   const who = personEmail(payload.email)
   if ('error' in who) return who
   return {
@@ -134,9 +153,9 @@ export function buildCart(payload: CartPayload): Built<DripShopperRecord> {
 
 export function buildProduct(payload: ProductPayload): Built<DripShopperRecord> {
   const notes: string[] = []
-  const provider = payload.provider.trim()
-  const problem = providerProblem(provider)
-  if (problem) return { error: problem }
+  const dripped = dripProvider(payload.provider, notes)
+  if ('error' in dripped) return dripped
+  const { provider } = dripped
   const product = withoutUndefined({
     provider,
     action: payload.action,

@@ -1,11 +1,36 @@
 // Generated file. DO NOT MODIFY IT BY HAND.
-import type { JoiningSubscriber } from '../generated-types'
 
-export interface Payload extends JoiningSubscriber {
+export interface Payload {
   /**
    * The workflow (active ones are listed). Drip silently ignores a workflow that is not active: the request succeeds and nothing happens, so activate the workflow in Drip first.
    */
   workflow_id: string
+  /**
+   * The person's email address.
+   */
+  email: string
+  /**
+   * Your own id for the person (Drip's user_id).
+   */
+  user_id?: string
+  /**
+   * The person's time zone (an Olson name such as Europe/London).
+   */
+  time_zone?: string
+  /**
+   * Custom fields to set on the person; values are sent as strings, keys as given here.
+   */
+  custom_fields?: {
+    [k: string]: unknown
+  }
+  /**
+   * Tags to apply to the person: a comma delimited list or an array. Pick from the account's tags or type new ones.
+   */
+  tags?: string[]
+  /**
+   * Whether Drip should attach a lead score to the person (when lead scoring is enabled). Drip assumes true when left out.
+   */
+  prospect?: boolean
   /**
    * The person's first name.
    */

@@ -70,13 +70,22 @@ describe('Order Completed, Refunded, Cancelled, Updated', () => {
     expect((error as Error).message).toBe("The root value is missing the required field 'order_id'.")
   })
 
-  it('refuses a provider that is not lower snake case, and leaves out a currency that is not ISO 4217', async () => {
+  it('sends a provider in lower snake case with a note, refuses one with nothing to make it of, and leaves out a currency that is not ISO 4217', async () => {
     const settings = (provider: string) =>
       runtimeSettings({}, { only: 'orderActivity', mapping: { orderActivity: { provider } } })
     const error = await runtime()
-      .onEvent(orderCompleted(), settings('My Store'))
+      .onEvent(orderCompleted(), settings('!!!'))
       .catch((e: Error) => e)
-    expect((error as Error).message).toMatch(/^Provider: "My Store" is not in lower snake case \(e\.g\. my_store\)/)
+    expect((error as Error).message).toBe(
+      `Provider: "!!!" has no letters or digits; set Provider to your store's name in lower snake case (e.g. my_store).`
+    )
+
+    const renamed = intercept('post', ORDER, 202, ACCEPTED)
+    const sent = await runtime().onEvent(orderCompleted(), settings('My Store'))
+    expect(renamed[0].body).toMatchObject({ provider: 'my_store' })
+    expect((sent.find((r) => r.output === 'Action Executed') as { data: { notes: string[] } }).data.notes).toEqual([
+      'Provider: "My Store" sent as "my_store", as Drip takes providers.'
+    ])
 
     const calls = intercept('post', ORDER, 202, ACCEPTED)
     const results = await runtime().onEvent(orderCompleted({ currency: 'dollars' }), settings('my_store'))

@@ -1,7 +1,16 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
-import { ACCOUNT_ID, API_TOKEN, basicUser, batchEndpointDefinition, intercept, settings } from '../helpers'
+import {
+  ACCOUNT_ID,
+  API_TOKEN,
+  basicUser,
+  batchEndpointDefinition,
+  intercept,
+  runtime,
+  runtimeSettings,
+  settings
+} from '../helpers'
 
 const testDestination = createTestIntegration(batchEndpointDefinition)
 const EVENTS = `/v2/${ACCOUNT_ID}/events`
@@ -69,14 +78,20 @@ describe('trackEvent', () => {
     expect((body as { events: Array<{ properties: { value: number } }> }).events[0].properties.value).toBe(value)
   })
 
-  it('rejects a conversion value Drip cannot store, naming the field', async () => {
-    await expect(
-      testDestination.testAction('trackEvent', {
-        event: trackEvent('Paid', { email: 'a@example.com', revenue: 30000000 }),
-        settings,
-        useDefaultMappings: true
-      })
-    ).rejects.toThrow(/^Conversion Value: 30000000 is beyond what Drip stores/)
+  it('leaves out a conversion value Drip cannot store, with a note naming the field, and still sends the event', async () => {
+    const calls = intercept('post', EVENTS, 204)
+    const results = await runtime().onEvent(
+      trackEvent('Paid', { email: 'a@example.com', revenue: 30000000 }),
+      runtimeSettings({}, { only: 'trackEvent' })
+    )
+    expect((calls[0].body as { events: JSONObject[] }).events[0].properties).toEqual({
+      email: 'a@example.com',
+      revenue: 30000000
+    })
+    const executed = results.find((r) => r.output === 'Action Executed') as { data: { notes: string[] } }
+    expect(executed.data.notes).toEqual([
+      "Conversion Value left out: 30000000 is beyond what Drip stores (below 2,147,483,647 in the currency's smallest unit)."
+    ])
   })
 
   it("falls back to the email in context.traits when properties don't carry one", async () => {
