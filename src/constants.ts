@@ -33,6 +33,13 @@ export const DRIP_HOURLY_SINGLE_REQUESTS = 3600
 export const DRIP_HOURLY_BATCH_REQUESTS = 50
 export const SMALL_BATCH = Math.ceil(DRIP_HOURLY_SINGLE_REQUESTS / DRIP_HOURLY_BATCH_REQUESTS)
 
+// A batch Drip refuses for one record (without saying which) is split to find it: halves go back as batch requests
+// while they are larger than this, and a part of at most this many records goes out one by one. Weighed in Drip's
+// budgets (one batch request is worth SMALL_BATCH single ones), finding one bad record among n by halves costs two
+// batch requests a level, and sending n alone costs n single ones: below 4 x SMALL_BATCH (288) sending alone is the
+// cheaper. One refused record in a full batch of 1,000: 4 more batch requests (2 x 500, 2 x 250) and 250 single ones.
+export const REFUSED_BATCH_ALONE = 4 * SMALL_BATCH
+
 // Single requests a batch sends at once when it goes out one by one (never two for the same person: Drip answers
 // 429 "Too many concurrent requests for the same subscriber").
 export const SINGLE_REQUESTS_IN_FLIGHT = 4

@@ -5,17 +5,22 @@ import {
   PayloadValidationError,
   RetryableError
 } from '@segment/actions-core'
-import type { ActionDefinition, JSONLikeObject, ModifiedResponse, RequestClient } from '@segment/actions-core'
-import { Agent as HttpAgent } from 'http'
+import type { ActionDefinition, JSONLikeObject, RequestClient } from '@segment/actions-core'
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage } from 'http'
 import { Agent as HttpsAgent } from 'https'
 import type { Settings } from './generated-types'
-import { DRIP_BATCH_MAX, DRIP_REQUEST_DEADLINE_MARGIN_MS, SINGLE_REQUESTS_IN_FLIGHT } from './constants'
 import {
+  DRIP_BATCH_MAX,
+  DRIP_REQUEST_DEADLINE_MARGIN_MS,
+  REFUSED_BATCH_ALONE,
+  SINGLE_REQUESTS_IN_FLIGHT
+} from './constants'
+import {
+  answerCut,
   dripErrorFrom,
   errorType,
   localFailure,
   parseDripError,
-  refusedForAnother,
   requestTimedOut,
   type DripActionError
 } from './errors'
@@ -124,11 +129,62 @@ export interface DripAnswer {
 }
 
 /**
+ * The connections to Drip of one destination target, kept alive and shared by its requests: a new connection for
+ * every request would cost every event a TLS handshake. `lifo` reuses the most recent connection first, so idle ones
+ * age out instead of all being kept warm.
+ */
+const connectionPools = new WeakMap<DripTarget, HttpAgent>()
+
+function connectionPool(target: DripTarget): HttpAgent {
+  let pool = connectionPools.get(target)
+  if (!pool) {
+    const options = { keepAlive: true, scheduling: 'lifo' as const }
+    pool = target.baseUrl.startsWith('https:') ? new HttpsAgent(options) : new HttpAgent(options)
+    connectionPools.set(target, pool)
+  }
+  return pool
+}
+
+type PooledAgent = HttpAgent & { addRequest(request: ClientRequest, options: object): void }
+
+/**
+ * The agent one request is handed: the target's pool, seen through a view that learns this request's ClientRequest
+ * (so a timeout cuts this request's connection alone, never the pool) and that survives actions-core, which destroys
+ * whatever agent a request was given once the answer is read.
+ */
+function requestAgent(pool: HttpAgent, onRequest: (request: ClientRequest) => void): HttpsAgent {
+  return Object.create(pool, {
+    addRequest: {
+      value: (request: ClientRequest, options: object) => {
+        onRequest(request)
+        ;(pool as PooledAgent).addRequest(request, options)
+      }
+    },
+    destroy: { value: () => undefined }
+  }) as HttpsAgent
+}
+
+/**
+ * node-fetch does not notice a connection closed in the middle of an answer of known length: it would wait for the
+ * rest until the timeout, with its abort listener (and so the request, its socket and buffers) kept alive. The answer
+ * is watched instead, and a cut one fails the request at once, through the error node-fetch itself listens for, so
+ * it lets go of everything.
+ */
+function failWhenCut(request: ClientRequest): void {
+  request.once('response', (answer: IncomingMessage) => {
+    answer.once('close', () => {
+      if (!answer.complete) request.emit('error', answerCut())
+    })
+  })
+}
+
+/**
  * One request to Drip that settles within the target's timeout, answer body included. actions-core's own timeout
  * covers only the wait for headers, and its cloned response stalls on bodies over 64 KB; an abort signal cannot be
- * passed through its option merging. So the body is read without cloning, over a connection of this request's own
- * that is cut when the timeout passes, and a deadline just after settles the call whatever the connection does.
- * Every failure comes back as an actions-core error (see errors.ts).
+ * passed through its option merging. So the body is read without cloning, over the target's pooled connections;
+ * when the timeout passes, this request's connection is cut (and not handed to another request), and a deadline
+ * just after settles the call whatever the connection does. Every failure comes back as an actions-core error (see
+ * errors.ts).
  */
 export async function dripRequest(
   request: RequestClient,
@@ -137,32 +193,39 @@ export async function dripRequest(
   options: { method: 'GET' | 'POST' | 'DELETE'; body?: string },
   checked: CheckedSettings
 ): Promise<DripAnswer> {
-  const agent = url.startsWith('https:') ? new HttpsAgent() : (new HttpAgent() as HttpsAgent)
+  let sent: ClientRequest | undefined
+  const agent = requestAgent(connectionPool(target), (clientRequest) => {
+    sent = clientRequest
+    failWhenCut(clientRequest)
+  })
   let timedOut = false
   let timer: NodeJS.Timeout | undefined
   // At the timeout the connection is cut; if even that does not settle the request, the margin after it does.
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       timedOut = true
-      agent.destroy()
+      sent?.destroy()
       timer = setTimeout(() => reject(new Error('abandoned')), DRIP_REQUEST_DEADLINE_MARGIN_MS)
     }, target.timeoutMs)
   })
-  const call = request(url, { ...options, timeout: target.timeoutMs, agent, skipResponseCloning: true })
+  // No timeout of actions-core's or node-fetch's: the deadline above is the one bound. (node-fetch's body timer, left
+  // running when a body fails, would hold the failed request and its partial answer until it fired.)
+  const call = request(url, { ...options, timeout: false, agent, skipResponseCloning: true })
   // Once the deadline has settled the call, a late failure of the request itself is of no interest.
   call.catch(() => undefined)
   try {
-    const response = (await Promise.race([call, deadline])) as ModifiedResponse
+    const response = await Promise.race([call, deadline])
     const answer: DripAnswer = { status: response.status, body: parseBody(checked.redact(response.content ?? '')) }
     const remaining = Number.parseInt(response.headers?.get?.('x-ratelimit-remaining') ?? '', 10)
     if (Number.isFinite(remaining)) answer.remaining = remaining
     return answer
   } catch (error) {
+    // A request that failed gives its connection back to nobody.
+    sent?.destroy()
     if (timedOut) throw requestTimedOut()
     throw dripErrorFrom(error, checked.account, checked.redact)
   } finally {
     clearTimeout(timer)
-    agent.destroy()
   }
 }
 
@@ -381,10 +444,13 @@ async function sendBatch<P>(
   })
 
   const single = 'path' in kind ? kind : undefined
-  if (everyAlone || (ready.length < target.smallBatch && (single || alone))) {
-    // Drip matches emails without regard to case: `Ada@x.com` and `ada@x.com` are one person.
-    const personOf = (item: (typeof ready)[number]) => String(item.record.email ?? `#${item.index}`).toLowerCase()
-    await inParallel(ready, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, json, notes, payload }) => {
+  type Ready = (typeof ready)[number]
+  // Drip matches emails without regard to case: `Ada@x.com` and `ada@x.com` are one person.
+  const personOf = (item: Ready) => String(item.record.email ?? `#${item.index}`).toLowerCase()
+
+  // One by one, through the single endpoint or the action's plan: at most a few at once, a person's in order.
+  const sendAlone = (items: Ready[]) =>
+    inParallel(items, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, json, notes, payload }) => {
       try {
         let answer: DripAnswer
         if (alone) {
@@ -393,7 +459,7 @@ async function sendBatch<P>(
           if ('error' in planned) return refuse(index, planned.error)
           answer = await runCalls(request, target, checked, planned.record)
         } else {
-          answer = await postOne(request, target, checked, single!, json)
+          answer = await postOne(request, target, checked, single as RecordKind, json)
         }
         results.setSuccessResponseAtIndex(index, {
           status: answer.status,
@@ -404,12 +470,16 @@ async function sendBatch<P>(
         refuse(index, error as DripActionError, record)
       }
     })
+  const canGoAlone = single !== undefined || alone !== undefined
+
+  if (everyAlone || (ready.length < target.smallBatch && canGoAlone)) {
+    await sendAlone(ready)
     return results
   }
 
   const url = `${target.baseUrl}/${kind.batchPath(checked.account)}`
-  for (let start = 0; start < ready.length; start += DRIP_BATCH_MAX) {
-    const chunk = ready.slice(start, start + DRIP_BATCH_MAX)
+  // One batch request; when Drip refuses it for a record it does not name, the records are isolated (see isolate).
+  const sendChunk = async (chunk: Ready[]): Promise<void> => {
     const body = kind.many(chunk.map((item) => item.json))
     try {
       const answer = await dripRequest(request, target, url, { method: 'POST', body }, checked)
@@ -422,9 +492,26 @@ async function sendBatch<P>(
         })
       }
     } catch (error) {
-      const dripError = refusedForAnother(error as DripActionError, chunk.length)
+      const dripError = error as DripActionError
+      if (chunk.length > 1 && dripError instanceof PayloadValidationError) return isolate(chunk)
       for (const { index, record } of chunk) refuse(index, dripError, record)
     }
+  }
+  /**
+   * Drip refuses a whole batch for one record it cannot take, without saying which. Sent again as they are, the good
+   * records would fail with it on every retry, so the refused batch is split within this call: halves go back as
+   * batch requests while they are large, and a part of at most REFUSED_BATCH_ALONE records goes out one by one, so
+   * only the refused record fails, with Drip's reason, and the rest is delivered now.
+   */
+  const isolate = async (chunk: Ready[]): Promise<void> => {
+    if (chunk.length <= REFUSED_BATCH_ALONE && canGoAlone) return sendAlone(chunk)
+    const half = Math.ceil(chunk.length / 2)
+    await sendChunk(chunk.slice(0, half))
+    await sendChunk(chunk.slice(half))
+  }
+
+  for (let start = 0; start < ready.length; start += DRIP_BATCH_MAX) {
+    await sendChunk(ready.slice(start, start + DRIP_BATCH_MAX))
   }
   return results
 }

@@ -161,9 +161,10 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
 /** When no whole answer comes back, or our own code fails (the README lists these below Drip's answers). */
 export const NO_ANSWER_RULES = [
   {
-    answer: 'no whole answer within the request timeout (10 s), a connection cut mid-answer included',
+    answer: 'no whole answer within the request timeout (10 s)',
     raises: 'RetryableError 504'
   },
+  { answer: "the connection cut in the middle of Drip's answer (noticed at once)", raises: 'RetryableError 504' },
   { answer: 'connection reset or refused; DNS failure', raises: 'RetryableError 503' },
   { answer: 'a failure of the destination itself on one event', raises: 'IntegrationError 400' }
 ]
@@ -212,6 +213,10 @@ export function dripErrorFrom(error: unknown, account: string, redact: (text: st
   const name = err.name ?? ''
   if (name === 'TimeoutError' || name === 'RequestTimeoutError' || name === 'AbortError') return requestTimedOut()
   const code = cause.code ?? err.code
+  if (code === ANSWER_CUT) {
+    // Drip may have taken the request: retried as a timeout is (at least once, as Segment promises).
+    return new RetryableError("Drip's answer was cut off: the connection closed in the middle of it", 504)
+  }
   if ((code && TRANSPORT_CODES.has(code)) || err.type === 'system') {
     return new RetryableError(
       `Could not reach Drip (${code ?? 'connection failed'}): ${redact(err.message ?? '')}`,
@@ -219,6 +224,13 @@ export function dripErrorFrom(error: unknown, account: string, redact: (text: st
     )
   }
   return localFailure(error)
+}
+
+/** The code of the error a request fails with when its answer is cut off mid-way (see drip-api.ts failWhenCut). */
+const ANSWER_CUT = 'ERR_DRIP_ANSWER_CUT'
+
+export function answerCut(): Error {
+  return Object.assign(new Error("the connection closed in the middle of Drip's answer"), { code: ANSWER_CUT })
 }
 
 export function requestTimedOut(): RetryableError {
@@ -243,16 +255,4 @@ export function errorType(error: DripActionError): ErrorType {
   const code = (error as { code?: string }).code
   if (code && code in ErrorCodes) return code as ErrorType
   return getErrorCodeFromHttpStatus(error.status ?? 500) as ErrorType
-}
-
-/**
- * Drip refuses a whole batch for one bad record and does not say which. Every record passed the checks Drip makes, so
- * none is known to be bad: they are retried (Segment re-batches retries) rather than dropped for another's sake.
- */
-export function refusedForAnother(error: DripActionError, records: number): DripActionError {
-  if (records <= 1 || !(error instanceof PayloadValidationError)) return error
-  return new RetryableError(
-    `Drip refused the batch this record was in, without saying which record (${error.message}); retrying it`,
-    500
-  )
 }

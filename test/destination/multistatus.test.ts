@@ -1,6 +1,7 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { JSONObject, MultiStatusResponse, RequestClient } from '@segment/actions-core'
+import definition from '../../src'
 import { restRecords, sending } from '../../src/drip-api'
 import {
   ACCOUNT_ID,
@@ -261,6 +262,75 @@ describe("Drip's batch endpoints: one request, one result per event", () => {
       errortype: 'RETRYABLE_ERROR',
       errormessage: 'Drip answered 503: Service Unavailable'
     })
+  })
+})
+
+describe('a batch Drip refuses for one record it does not name: the record isolated within the call', () => {
+  const REFUSED = { errors: [{ code: 'email_error', attribute: 'email', message: 'Email address is on a block list' }] }
+  /** Drip as it behaves: any request holding `bad` is refused whole (422, not saying which record); others succeed. */
+  function dripRefusing(bad: string, batchPath: string, singlePath: string, ok: [number, number]) {
+    const batches: number[] = []
+    const singles: string[] = []
+    const records = (body: JSONObject) =>
+      (Object.values((body.batches as JSONObject[] | undefined)?.[0] ?? body)[0] as JSONObject[]) ?? [body]
+    drip()
+      .persist()
+      .post(batchPath)
+      .reply(function (_uri, body) {
+        const sent = records(body as JSONObject)
+        batches.push(sent.length)
+        return sent.some((r) => r.email === bad) ? [422, REFUSED] : [ok[0], {}]
+      })
+      .post(singlePath)
+      .reply(function (_uri, body) {
+        const [record] = (body as { subscribers?: JSONObject[] }).subscribers ?? [body as JSONObject]
+        singles.push(String(record.email))
+        return record.email === bad ? [422, REFUSED] : [ok[1], {}]
+      })
+    return { batches, singles }
+  }
+
+  it('delivers the other 999 of a refused 1,000 in the same call: halves as batches, a part of 250 alone', async () => {
+    const { batches, singles } = dripRefusing('p700@example.com', `${SUBSCRIBERS}/batches`, SUBSCRIBERS, [201, 200])
+    const events = Array.from({ length: 1000 }, (_, i) =>
+      segmentEvent({ type: 'identify', traits: { email: `p${i}@example.com` } })
+    )
+    const multistatus = multistatusOf(await runtime(definition).onBatch(events, batching('identify')))
+    // 1,000 refused → 500 + 500 (the second refused) → 250 + 250 (the first refused) → that 250 one by one.
+    expect(batches).toEqual([1000, 500, 500, 250, 250])
+    expect(singles).toHaveLength(250)
+    expect(new Set(singles)).toEqual(new Set(events.slice(500, 750).map((e) => e.traits!.email as string)))
+    expect(multistatus).toHaveLength(1000)
+    expect(multistatus.filter((r) => r.status === 201)).toHaveLength(750)
+    expect(multistatus.filter((r) => r.status === 200)).toHaveLength(249)
+    expect(multistatus[700]).toEqual({
+      status: 400,
+      errortype: 'PAYLOAD_VALIDATION_FAILED',
+      errormessage: 'Drip refused the email: Email address is on a block list [email_error]',
+      sent: { email: 'p700@example.com', initial_status: 'unsubscribed' },
+      errorreporter: 'DESTINATION'
+    })
+  })
+
+  it('sends a refused batch of at most 288 records one by one: orders, the refused one with its reason', async () => {
+    const { batches, singles } = dripRefusing('bad@example.com', `${ORDER}/batch`, ORDER, [202, 202])
+    const events = Array.from({ length: 100 }, (_, i) =>
+      orderCompleted({ email: i === 42 ? 'bad@example.com' : `o${i}@example.com`, order_id: `o-${i}` })
+    )
+    const multistatus = multistatusOf(await runtime(definition).onBatch(events, batching('orderActivity')))
+    expect(batches).toEqual([100])
+    expect(singles).toHaveLength(100)
+    expect(multistatus.map((r) => r.status)).toEqual(events.map((_e, i) => (i === 42 ? 400 : 202)))
+    expect(multistatus[42].errormessage).toBe('Drip refused the email: Email address is on a block list [email_error]')
+  })
+
+  it("a refusal of a batch of one is that record's own, with nothing sent again", async () => {
+    const { batches, singles } = dripRefusing('bad@example.com', `${EVENTS}/batches`, EVENTS, [201, 204])
+    const multistatus = multistatusOf(
+      await runtime().onBatch([track('E', { email: 'bad@example.com' })], batching('trackEvent'))
+    )
+    expect({ batches, singles }).toEqual({ batches: [1], singles: [] })
+    expect(multistatus.map((r) => [r.status, r.errortype])).toEqual([[400, 'PAYLOAD_VALIDATION_FAILED']])
   })
 })
 

@@ -3,6 +3,7 @@ import os from 'os'
 import { parseArgs } from 'util'
 import { coldStart, cpuPerEvent, requestsSpent, runnerScaling } from './measure'
 import { BATCH_WINDOW_MS, STRATEGIES, trafficSimulation, type Source } from './traffic'
+import { chaosRun, refusedRecordCost, SEGMENT_ATTEMPTS, type ChaosReport } from './chaos'
 
 // `npm run bench`: what this destination costs, measured side by side in one run.
 //   1. Drip requests per 10,000 events (5,000 identify + 5,000 track), and per 5,000 orders, batching off and on
@@ -10,6 +11,7 @@ import { BATCH_WINDOW_MS, STRATEGIES, trafficSimulation, type Source } from './t
 //   3. cold start: requiring the built package next to actions-core alone
 //   4. the runner: events per second and peak memory replaying 100,000 and 1,000,000 events with --batch
 //   5. traffic: what each way of choosing endpoints serves of Drip's hourly budgets, simulated Segment sources
+//   6. refused records and faults: what isolating a record Drip refuses costs, and a chaos run at 0, 10 and 30% faults
 // `--smoke` runs every measurement on tiny inputs (npm test does, so the benchmark cannot rot); `--out FILE` writes
 // the figures as JSON. Nothing is written into the repository unless asked.
 
@@ -165,6 +167,50 @@ async function main() {
     .every((t) => traffic.find((u) => u.strategy === routed && u.source === t.source)!.outcome.refused === 0)
   say(`   ours serves every source either fixed strategy serves: ${verdict(coversBoth)}`)
 
+  // 6. Refused records and faults
+  const one = await refusedRecordCost(1000, [700])
+  const every = await refusedRecordCost(
+    1000,
+    Array.from({ length: 8 }, (_, i) => 62 + i * 125)
+  )
+  say()
+  say('6. Refused records: a batch Drip refuses for a record it does not name, isolated within the call')
+  say(
+    `   1 refused in a batch of 1,000 identify: ${one.batch} batch requests (1 + ${one.batch - 1}), ${one.single} single; ` +
+      `${one.delivered} delivered, ${one.failed} failed; the README's bound (1 + 4 batch, 250 single): ` +
+      verdict(one.batch <= 5 && one.single <= 250 && one.delivered === 999)
+  )
+  say(
+    `   8 refused, one in every eighth of the batch (the worst case): ${every.batch} batch requests (1 + ${every.batch - 1}), ` +
+      `${every.single} single; ${every.delivered} delivered, ${every.failed} failed; bound (1 + 6 batch, 1,000 single): ` +
+      verdict(every.batch <= 7 && every.single <= 1000 && every.delivered === 992)
+  )
+  const perKind = smoke ? 200 : 6000
+  const alone = smoke ? 20 : 300
+  const chaos: ChaosReport[] = []
+  for (const rate of [0, 0.1, 0.3]) {
+    chaos.push(await chaosRun({ batched: perKind, alone, refusedEvery: 1000, rate, seed: 'bench' }))
+  }
+  say(
+    `   chaos: ${chaos[0].events.toLocaleString('en-US')} events (identify, track, orders: ${perKind} each in batches ` +
+      `of 500, ${alone} each alone), 1 person in 1,000 refused, Segment's ${SEGMENT_ATTEMPTS} attempts`
+  )
+  say('   faults  delivered  by attempt 1/2/3/4/5          good failed  refused told  lost  requests')
+  for (const r of chaos) {
+    const byAttempt = [1, 2, 3, 4, 5].map((n) => r.attempts[n] ?? 0).join('/')
+    say(
+      `   ${`${r.rate * 100}%`.padEnd(6)}  ${String(r.delivered).padStart(9)}  ${byAttempt.padEnd(28)} ` +
+        `${String(r.goodFailed.length).padStart(11)}  ${`${r.refused - r.refusedMisreported.length}/${r.refused}`.padStart(12)}` +
+        `  ${String(r.lost.length).padStart(4)}  ${String(r.requests).padStart(8)}`
+    )
+  }
+  const tenPercent = chaos[1]
+  say(
+    `   at 10%: nothing good out of retries, lost or misreported: ${verdict(
+      tenPercent.goodFailed.length === 0 && tenPercent.lost.length === 0 && tenPercent.refusedMisreported.length === 0
+    )}`
+  )
+
   if (values.out) {
     const report = {
       machine,
@@ -177,7 +223,14 @@ async function main() {
       runner,
       rssRatio,
       traffic: traffic.map(({ source, strategy, outcome }) => ({ source: source.name, strategy, ...outcome })),
-      trafficCoversBoth: coversBoth
+      trafficCoversBoth: coversBoth,
+      refusedRecords: { one, every },
+      chaos: chaos.map(({ goodFailed, refusedMisreported, lost, ...figures }) => ({
+        ...figures,
+        goodFailed: goodFailed.length,
+        refusedMisreported: refusedMisreported.length,
+        lost: lost.length
+      }))
     }
     writeFileSync(values.out, JSON.stringify(report, null, 2))
     say(`\nwrote ${values.out}`)

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http'
 import type { AddressInfo, Socket } from 'net'
 import { writeFileSync } from 'fs'
-import { randomUUID } from 'crypto'
+import { createHash, randomUUID } from 'crypto'
 import { AccountState, type Person, type ShopperActivityKind } from './state'
 import { dripRequestSchemas, type DripValidationError, type RequestSchemas } from './schemas'
 import { readBody } from '../http'
@@ -33,6 +33,11 @@ export interface SimulatorOptions {
    * otherwise, and the runner says which it assumed.
    */
   eventCreatesPerson?: boolean
+  /**
+   * Emails Drip refuses, standing for the records Drip refuses that no check of ours can foresee: a request holding
+   * one is refused whole (422) without naming the record, as Drip refuses a batch.
+   */
+  refusedEmails?: string[]
 }
 
 /** A canned answer for the next matching requests, to see how a client copes with Drip's failures. */
@@ -51,6 +56,17 @@ export interface Fault {
   reset?: boolean
   /** Send the headers and the first half of the body, then drop the connection (`reset`) or send nothing more (`stall`). */
   cut?: 'reset' | 'stall'
+}
+
+/**
+ * Faults at a rate, for chaos runs: each request not answered by an injected fault meets one of `faults` with
+ * probability `rate`. The draw hangs on the request itself (method, path, body, and how many times the same request
+ * came before), not on arrival order, so a run is the same every time whatever the concurrency.
+ */
+export interface Chaos {
+  rate: number
+  faults: Fault[]
+  seed?: string
 }
 
 export interface ReceivedRequest {
@@ -74,17 +90,22 @@ type Reply = { status: number; body?: unknown; headers?: Record<string, string> 
 
 export class DripSimulator {
   readonly accounts = new Map<string, AccountState>()
+  /** See SimulatorOptions.refusedEmails; tests may change it between requests. */
+  readonly refusedEmails: Set<string>
   /** The newest requests answered (`keepRequests` of them), in order. */
   readonly received: ReceivedRequest[] = []
   requestCount = 0
   private readonly tokens: Map<string, Set<string>>
   private readonly rateLimits: RateLimits
   private readonly faults: Fault[] = []
+  private chaosRun?: Chaos
+  private readonly chaosSeen = new Map<string, number>()
   private readonly schemas: RequestSchemas
   private readonly sockets = new Set<Socket>()
   private server?: Server
 
   constructor(private readonly options: SimulatorOptions = {}) {
+    this.refusedEmails = new Set((options.refusedEmails ?? []).map((email) => email.toLowerCase()))
     const accounts = options.accounts ?? [{ id: DEMO_ACCOUNT_ID, name: 'Demo Shop' }]
     for (const account of accounts) {
       this.accounts.set(
@@ -138,8 +159,15 @@ export class DripSimulator {
     this.faults.push({ times: 1, ...fault })
   }
 
+  /** Starts (or, without an argument, ends) faults at a rate; see Chaos. */
+  chaos(chaos?: Chaos): void {
+    this.chaosRun = chaos
+    this.chaosSeen.clear()
+  }
+
   /** Forgets people, events, usage and faults. */
   reset(): void {
+    this.chaos()
     for (const account of [...this.accounts.values()]) {
       this.accounts.set(
         account.id,
@@ -166,9 +194,11 @@ export class DripSimulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const text = await readBody(req)
-    const fault = this.takeFault(req.method ?? 'GET', url.pathname)
+    const fault =
+      this.takeFault(req.method ?? 'GET', url.pathname) ?? this.chaosFault(req.method ?? 'GET', url.pathname, text)
     if (fault) {
-      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs))
+      // Unreferenced: a delayed answer nobody waits for any more must not keep a finished process (or test) alive.
+      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref())
       if (fault.reset) {
         req.socket.destroy()
         return
@@ -185,6 +215,19 @@ export class DripSimulator {
       reply = { status: 500, body: { errors: [{ code: 'server_error', message: String(error) }] } }
     }
     this.send(req, res, url.pathname, reply, text)
+  }
+
+  private chaosFault(method: string, path: string, text: string): Fault | undefined {
+    const chaos = this.chaosRun
+    if (!chaos || path.startsWith('/_simulator')) return undefined
+    const request = createHash('sha256')
+      .update(`${chaos.seed ?? ''} ${method} ${path} ${text}`)
+      .digest('base64')
+    const nth = (this.chaosSeen.get(request) ?? 0) + 1
+    this.chaosSeen.set(request, nth)
+    const draw = createHash('sha256').update(`${request}#${nth}`).digest()
+    if (draw.readUInt32BE(0) / 2 ** 32 >= chaos.rate) return undefined
+    return chaos.faults[draw.readUInt32BE(4) % chaos.faults.length]
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
@@ -238,7 +281,7 @@ export class DripSimulator {
       }
     }
     const invalid = this.schemas.validate(method, path, body)
-    const extra = invalid.length > 0 ? invalid : dripChecks(resource, body)
+    const extra = invalid.length > 0 ? invalid : dripChecks(resource, body, this.refusedEmails)
     if (extra.length > 0)
       return { status: 422, body: { errors: extra }, headers: this.rateHeaders(account.id, isBatch) }
 
@@ -431,8 +474,11 @@ export class DripSimulator {
 }
 
 /** What Drip checks beyond its published schemas. */
-function dripChecks(resource: string, body: unknown): DripValidationError[] {
+function dripChecks(resource: string, body: unknown, refusedEmails: ReadonlySet<string>): DripValidationError[] {
   const errors: DripValidationError[] = []
+  if (refusedEmails.size > 0 && holdsEmail(body, refusedEmails)) {
+    errors.push({ code: 'email_error', attribute: 'email', message: 'Email address is on a block list' })
+  }
   const input = body as Record<string, unknown>
   const records = (key: string) =>
     resource.endsWith('/batches')
@@ -502,4 +548,13 @@ function basicToken(header: string | undefined): string | undefined {
   const decoded = Buffer.from(match[1], 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   return colon < 0 ? decoded : decoded.slice(0, colon)
+}
+
+/** Whether any `email` anywhere in a request body is one of `emails`. */
+function holdsEmail(value: unknown, emails: ReadonlySet<string>): boolean {
+  if (Array.isArray(value)) return value.some((item) => holdsEmail(item, emails))
+  if (!value || typeof value !== 'object') return false
+  return Object.entries(value).some(([key, inner]) =>
+    key === 'email' ? typeof inner === 'string' && emails.has(inner.toLowerCase()) : holdsEmail(inner, emails)
+  )
 }
