@@ -273,22 +273,22 @@ export interface Delivery {
 export interface BatchKind {
   /** Below the base URL, for an account. */
   batchPath(account: string): string
-  /** The body for a batch of records' JSON. */
-  many(jsons: string[]): string
+  /** The body that carries a batch of records. */
+  many(records: JSONLikeObject[]): JSONLikeObject
 }
 
 /** Where one kind of record goes, alone and in a batch, and the bodies that carry it there. */
 export interface RecordKind extends BatchKind {
   /** Below the base URL, for an account: one record. */
   path(account: string): string
-  /** The body for one record's JSON. */
-  one(json: string): string
+  /** The body that carries one record. */
+  one(record: JSONLikeObject): JSONLikeObject
 }
 
 /** Global unsubscribes in a batch: `POST /v2/:account_id/unsubscribes/batches` with `{batches: [{subscribers: [...]}]}`. */
 export const UNSUBSCRIBES: BatchKind = {
   batchPath: (account) => `v2/${account}/unsubscribes/batches`,
-  many: (jsons) => `{"batches":[{"subscribers":[${jsons.join(',')}]}]}`
+  many: (records) => ({ batches: [{ subscribers: records }] })
 }
 
 /** A REST v2 record: `POST /v2/:account_id/<key>` with `{key: [record]}`, `.../<key>/batches` with `{batches: [{key: [...]}]}`. */
@@ -296,8 +296,8 @@ export function restRecords(key: 'subscribers' | 'events'): RecordKind {
   return {
     path: (account) => `v2/${account}/${key}`,
     batchPath: (account) => `v2/${account}/${key}/batches`,
-    one: (json) => `{"${key}":[${json}]}`,
-    many: (jsons) => `{"batches":[{"${key}":[${jsons.join(',')}]}]}`
+    one: (record) => ({ [key]: [record] }),
+    many: (records) => ({ batches: [{ [key]: records }] })
   }
 }
 
@@ -306,8 +306,8 @@ export function shopperActivityRecords(kind: 'order' | 'cart' | 'product'): Reco
   return {
     path: (account) => `v3/${account}/shopper_activity/${kind}`,
     batchPath: (account) => `v3/${account}/shopper_activity/${kind}/batch`,
-    one: (json) => json,
-    many: (jsons) => `{"${kind}s":[${jsons.join(',')}]}`
+    one: (record) => record,
+    many: (records) => ({ [`${kind}s`]: records })
   }
 }
 
@@ -325,16 +325,10 @@ function built<P, T>(
   }
 }
 
-/** A payload built into its record and that record's JSON, or the error that keeps it from being sent. */
-function prepare<P, T extends JSONLikeObject>(
-  payload: P,
-  build: (payload: P) => Built<T>
-): { record: T; json: string; notes?: string[] } | { error: DripActionError } {
-  const prepared = built(payload, build)
-  if ('error' in prepared) return prepared
+/** A request body as JSON, or the destination's own failure to make it (a record nested too deep, say). */
+function serialised(body: JSONLikeObject): string | { error: DripActionError } {
   try {
-    // Serialised here, per record, so a record that cannot be (nested too deep) fails alone.
-    return { ...prepared, json: JSON.stringify(prepared.record) }
+    return JSON.stringify(body)
   } catch (error) {
     return { error: localFailure(error) }
   }
@@ -346,16 +340,16 @@ function orThrow<T extends object>(result: T | { error: DripActionError }): T {
   return result
 }
 
-/** One record, sent alone: `POST` its JSON to the kind's single-record path. */
+/** One record's body, sent alone: `POST` to the kind's single-record path. */
 function postOne(
   request: RequestClient,
   target: DripTarget,
   checked: CheckedSettings,
   kind: RecordKind,
-  json: string
+  body: string
 ): Promise<DripAnswer> {
   const url = `${target.baseUrl}/${kind.path(checked.account)}`
-  return dripRequest(request, target, url, { method: 'POST', body: kind.one(json) }, checked)
+  return dripRequest(request, target, url, { method: 'POST', body }, checked)
 }
 
 /** What perform answers: Drip's answer, what was sent, the notes and the budget left. */
@@ -436,9 +430,9 @@ async function sendBatch<P>(
   const everyAlone = alone !== undefined && how.planEvery?.(payloads) === true
   const build = everyAlone ? (payload: P) => sentBy(alone(payload)) : how.build
 
-  const ready: Array<{ index: number; record: JSONLikeObject; json: string; notes?: string[]; payload: P }> = []
+  const ready: Array<{ index: number; record: JSONLikeObject; notes?: string[]; payload: P }> = []
   payloads.forEach((payload, index) => {
-    const prepared = prepare(payload, build)
+    const prepared = built(payload, build)
     if ('error' in prepared) refuse(index, prepared.error)
     else ready.push({ index, payload, ...prepared })
   })
@@ -450,7 +444,7 @@ async function sendBatch<P>(
 
   // One by one, through the single endpoint or the action's plan: at most a few at once, a person's in order.
   const sendAlone = (items: Ready[]) =>
-    inParallel(items, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, json, notes, payload }) => {
+    inParallel(items, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, notes, payload }) => {
       try {
         let answer: DripAnswer
         if (alone) {
@@ -459,7 +453,9 @@ async function sendBatch<P>(
           if ('error' in planned) return refuse(index, planned.error)
           answer = await runCalls(request, target, checked, planned.record)
         } else {
-          answer = await postOne(request, target, checked, single as RecordKind, json)
+          const body = serialised((single as RecordKind).one(record))
+          if (typeof body !== 'string') return refuse(index, body.error)
+          answer = await postOne(request, target, checked, single as RecordKind, body)
         }
         results.setSuccessResponseAtIndex(index, {
           status: answer.status,
@@ -479,8 +475,9 @@ async function sendBatch<P>(
 
   const url = `${target.baseUrl}/${kind.batchPath(checked.account)}`
   // One batch request; when Drip refuses it for a record it does not name, the records are isolated (see isolate).
-  const sendChunk = async (chunk: Ready[]): Promise<void> => {
-    const body = kind.many(chunk.map((item) => item.json))
+  const sendChunk = async (records: Ready[]): Promise<void> => {
+    const { chunk, body } = chunkBody(records)
+    if (body === undefined) return
     try {
       const answer = await dripRequest(request, target, url, { method: 'POST', body }, checked)
       for (const { index, record, notes } of chunk) {
@@ -496,6 +493,24 @@ async function sendBatch<P>(
       if (chunk.length > 1 && dripError instanceof PayloadValidationError) return isolate(chunk)
       for (const { index, record } of chunk) refuse(index, dripError, record)
     }
+  }
+  /**
+   * A batch's body, serialised once. When that fails, the records are serialised one at a time to find those that
+   * cannot be (nested too deep, say): each is refused alone, not sent, and the rest go.
+   */
+  const chunkBody = (chunk: Ready[]): { chunk: Ready[]; body?: string } => {
+    const body = serialised(kind.many(chunk.map((item) => item.record)))
+    if (typeof body === 'string') return { chunk, body }
+    const sendable = chunk.filter((item) => {
+      const one = serialised(item.record)
+      if (typeof one !== 'string') refuse(item.index, one.error)
+      return typeof one === 'string'
+    })
+    if (sendable.length === 0 || sendable.length === chunk.length) {
+      for (const { index } of sendable) refuse(index, body.error)
+      return { chunk: [] }
+    }
+    return chunkBody(sendable)
   }
   /**
    * Drip refuses a whole batch for one record it cannot take, without saying which. Sent again as they are, the good
@@ -602,8 +617,10 @@ export function sending<P>(target: DripTarget, how: Sending<P>): Performers<P> {
       const { record: plan, notes } = orThrow(built(payload, how.plan))
       return delivered(await runCalls(request, target, checked, plan), plan.sent, notes)
     }
-    const { record, json, notes } = orThrow(prepare(payload, how.build))
-    return delivered(await postOne(request, target, checked, how.records, json), record, notes)
+    const { record, notes } = orThrow(built(payload, how.build))
+    const body = serialised(how.records.one(record))
+    if (typeof body !== 'string') throw body.error
+    return delivered(await postOne(request, target, checked, how.records, body), record, notes)
   }
   if (!('records' in how)) return { perform }
   return {

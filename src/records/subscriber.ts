@@ -11,7 +11,6 @@ import {
   tagList,
   text,
   withNotes,
-  withoutUndefined,
   type Built
 } from './values'
 
@@ -34,40 +33,53 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
   if ('error' in who) return who
   const notes: string[] = []
   const [firstFromName, lastFromName] = splitName(payload.name)
-  const address = payload.address ?? {}
-  const subscriber: DripSubscriber = {
-    email: who.email,
-    new_email: optionalEmail(payload.new_email, 'New Email', notes),
-    user_id: text(payload.user_id),
-    first_name: text(payload.first_name) ?? firstFromName,
-    last_name: text(payload.last_name) ?? lastFromName,
-    address1: text(address.street),
-    city: text(address.city),
-    state: text(address.state),
+  const address = payload.address
+  // Only the fields that have a value, in Drip's order: built key by key, not as a whole object filtered afterwards
+  // (this runs for every identify; most of its 26 fields are empty).
+  const subscriber: DripSubscriber = { email: who.email }
+  const put = (key: string, value: Value) => {
+    if (value !== undefined) subscriber[key] = value
+  }
+  put('new_email', optionalEmail(payload.new_email, 'New Email', notes))
+  put('user_id', text(payload.user_id))
+  put('first_name', text(payload.first_name) ?? firstFromName)
+  put('last_name', text(payload.last_name) ?? lastFromName)
+  if (address) {
+    put('address1', text(address.street))
+    put('city', text(address.city))
+    put('state', text(address.state))
     // Segment's spec names it postalCode; postal_code is read too.
-    zip: text(address.postalCode) ?? text(address.postal_code),
-    country: text(address.country),
-    phone: text(payload.phone),
-    sms_number: smsNumber(payload.sms_number, notes),
-    sms_consent: payload.sms_consent,
-    time_zone: text(payload.timezone),
-    ip_address: ipAddress(payload.ip, notes),
-    lifetime_value: dripInteger(
+    put('zip', text(address.postalCode) ?? text(address.postal_code))
+    put('country', text(address.country))
+  }
+  put('phone', text(payload.phone))
+  put('sms_number', smsNumber(payload.sms_number, notes))
+  put('sms_consent', payload.sms_consent)
+  put('time_zone', text(payload.timezone))
+  put('ip_address', ipAddress(payload.ip, notes))
+  put(
+    'lifetime_value',
+    dripInteger(
       inMinorUnits(payload.lifetime_value, payload.currency, notes),
       "Lifetime Value (in the currency's smallest unit)",
       notes
-    ),
-    prospect: payload.prospect,
-    base_lead_score: dripInteger(payload.base_lead_score, 'Base Lead Score', notes),
-    eu_consent: euConsent(payload.eu_consent, notes),
-    eu_consent_message: text(payload.eu_consent_message),
-    initial_status: payload.initial_status,
-    status: payload.status,
-    status_updated_at: isoDate(payload.status_updated_at, 'Status Updated At', notes),
-    tags: tagList(payload.tags),
-    remove_tags: tagList(payload.remove_tags),
-    // Mapped custom fields come last, so they win over other traits of the same name.
-    custom_fields: customFields(
+    )
+  )
+  put('prospect', payload.prospect)
+  put('base_lead_score', dripInteger(payload.base_lead_score, 'Base Lead Score', notes))
+  const consent = euConsent(payload.eu_consent, notes)
+  put('eu_consent', consent)
+  // A consent message means nothing without the consent it belongs to.
+  if (consent !== undefined) put('eu_consent_message', text(payload.eu_consent_message))
+  put('initial_status', payload.initial_status)
+  put('status', payload.status)
+  put('status_updated_at', isoDate(payload.status_updated_at, 'Status Updated At', notes))
+  put('tags', tagList(payload.tags))
+  put('remove_tags', tagList(payload.remove_tags))
+  // Mapped custom fields come last, so they win over other traits of the same name.
+  put(
+    'custom_fields',
+    customFields(
       [
         {
           fields: otherTraits(payload.traits, standardTraits),
@@ -78,10 +90,8 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
       ],
       notes
     )
-  }
-  // A consent message means nothing without the consent it belongs to.
-  if (subscriber.eu_consent === undefined) subscriber.eu_consent_message = undefined
-  return withNotes(withoutUndefined(subscriber), notes)
+  )
+  return withNotes(subscriber, notes)
 }
 
 /**

@@ -2,7 +2,15 @@ import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { JSONObject, MultiStatusResponse, RequestClient } from '@segment/actions-core'
 import definition from '../../src'
-import { restRecords, sending } from '../../src/drip-api'
+import fc from 'fast-check'
+import {
+  restRecords,
+  sending,
+  shopperActivityRecords,
+  UNSUBSCRIBES,
+  type BatchKind,
+  type RecordKind
+} from '../../src/drip-api'
 import {
   ACCOUNT_ID,
   API_TOKEN,
@@ -396,5 +404,45 @@ describe('refused before sending: that event its own result, the rest of the bat
     const result = { status: 400, errortype: 'BAD_REQUEST', errormessage: message, errorreporter: 'INTEGRATIONS' }
     expect(results).toEqual([{ multistatus: [result, result] }])
     expect(nock.pendingMocks()).toEqual([])
+  })
+})
+
+describe('request bodies, serialised once per request', () => {
+  // Each record used to be serialised on its own and the JSON strings joined into the body: what that gave, byte for
+  // byte, is what the one JSON.stringify of the whole body must still give.
+  const joined: Record<string, { one?: (json: string) => string; many: (jsons: string[]) => string }> = {
+    subscribers: {
+      one: (j) => `{"subscribers":[${j}]}`,
+      many: (js) => `{"batches":[{"subscribers":[${js.join(',')}]}]}`
+    },
+    events: { one: (j) => `{"events":[${j}]}`, many: (js) => `{"batches":[{"events":[${js.join(',')}]}]}` },
+    order: { one: (j) => j, many: (js) => `{"orders":[${js.join(',')}]}` },
+    cart: { one: (j) => j, many: (js) => `{"carts":[${js.join(',')}]}` },
+    product: { one: (j) => j, many: (js) => `{"products":[${js.join(',')}]}` },
+    unsubscribes: { many: (js) => `{"batches":[{"subscribers":[${js.join(',')}]}]}` }
+  }
+  const kinds: Record<string, BatchKind | RecordKind> = {
+    subscribers: restRecords('subscribers'),
+    events: restRecords('events'),
+    order: shopperActivityRecords('order'),
+    cart: shopperActivityRecords('cart'),
+    product: shopperActivityRecords('product'),
+    unsubscribes: UNSUBSCRIBES
+  }
+  const record = fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue(), {
+    maxKeys: 8
+  }) as fc.Arbitrary<JSONObject>
+
+  it.each(Object.keys(kinds))('%s: byte for byte what per-record serialisation gave', (name) => {
+    const kind = kinds[name]
+    const before = joined[name]
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), (records) => {
+        const jsons = records.map((r) => JSON.stringify(r))
+        expect(JSON.stringify(kind.many(records))).toBe(before.many(jsons))
+        if ('one' in kind) expect(JSON.stringify(kind.one(records[0]))).toBe(before.one!(jsons[0]))
+      }),
+      { numRuns: 200 }
+    )
   })
 })

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process'
 import { existsSync, mkdtempSync, rmSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
-import { Destination } from '@segment/actions-core'
+import { Destination, MultiStatusResponse } from '@segment/actions-core'
 import type {
   DestinationDefinition,
   JSONObject,
@@ -66,27 +66,95 @@ const stubRequest = (async (_url: string, options?: { json?: unknown }) =>
     json: options?.json
   }) as unknown as ModifiedResponse) as unknown as RequestClient
 
-/** The destination with HTTP stubbed, and the runtime floor: the same actions and fields doing nothing. */
-function cpuDefinitions() {
-  const real = createDefinition('http://stub.invalid')
-  const withStub = (def: DestinationDefinition<Settings>, floor: boolean): DestinationDefinition<Settings> => ({
+type Perform = (request: RequestClient, data: { payload: unknown; settings: Settings }) => unknown
+type Performers = { perform: Perform; performBatch?: Perform }
+
+/** Every action of the definition with its perform and performBatch replaced by `performers(slug)`. */
+function replacing(
+  def: DestinationDefinition<Settings>,
+  performers: (slug: string, action: Performers) => Performers
+): DestinationDefinition<Settings> {
+  return {
     ...def,
     actions: Object.fromEntries(
       Object.entries(def.actions).map(([slug, action]) => [
         slug,
-        {
-          ...action,
-          perform: floor
-            ? () => undefined
-            : (_request: RequestClient, data: never) => action.perform(stubRequest, data),
-          performBatch: floor
-            ? () => undefined
-            : (_request: RequestClient, data: never) => action.performBatch!(stubRequest, data)
-        }
+        { ...action, ...performers(slug, action as unknown as Performers) }
       ])
     ) as DestinationDefinition<Settings>['actions']
-  })
-  return { ours: withStub(real, false), floor: withStub(real, true) }
+  }
+}
+
+/** One success per payload, as a batch answers. */
+function successes(payloads: unknown[]) {
+  const results = new MultiStatusResponse()
+  payloads.forEach((payload, index) =>
+    results.setSuccessResponseAtIndex(index, { status: 200, sent: payload as JSONObject, body: {} })
+  )
+  return results
+}
+
+/** What upstream's Identify sent for a payload (its person(), as test/destination/upstream-compat.test.ts has it). */
+function upstreamPerson(payload: Record<string, unknown>) {
+  const custom = Object.entries((payload.custom_fields as Record<string, unknown> | undefined) ?? {})
+    .filter(([, value]) => value !== null)
+    .map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)])
+  return {
+    custom_fields: custom.length > 0 ? Object.fromEntries(custom) : undefined,
+    email: payload.email,
+    ip_address: payload.ip,
+    phone: payload.phone,
+    initial_status: payload.initial_status,
+    status: payload.status,
+    status_updated_at: payload.status_updated_at,
+    tags: typeof payload.tags === 'string' ? payload.tags.split(',').map((tag) => tag.trim()) : undefined,
+    time_zone: payload.timezone
+  }
+}
+
+/**
+ * The definitions CPU is compared across, all on the same fields and runtime with HTTP stubbed:
+ * - ours: the destination;
+ * - bare: a bare sender, the honest floor for a destination that sends: JSON.stringify the payloads into one
+ *   request, one success per payload;
+ * - upstream: the shape of segmentio/action-destinations' Drip: its person() mapping and `json` requests (its Track
+ *   Event has no batch; its style is kept for one);
+ * - floor: the runtime alone, actions that do nothing.
+ */
+function cpuDefinitions() {
+  const real = createDefinition('http://stub.invalid')
+  const url = 'http://stub.invalid/v2/1/records'
+  const send = (body: unknown) => stubRequest(url, { method: 'POST', body: JSON.stringify(body) } as never)
+  return {
+    ours: replacing(real, (_slug, action) => ({
+      perform: (_request, data) => action.perform(stubRequest, data),
+      performBatch: (_request, data) => action.performBatch!(stubRequest, data)
+    })),
+    bare: replacing(real, () => ({
+      perform: (_request, { payload }) => send({ records: [payload] }),
+      performBatch: async (_request, { payload }) => {
+        await send({ batches: [{ records: payload }] })
+        return successes(payload as unknown[])
+      }
+    })),
+    upstream: replacing(real, (slug) => {
+      const shape = (payload: Record<string, unknown>) =>
+        slug === 'identify'
+          ? upstreamPerson(payload)
+          : { email: payload.email, action: payload.action, properties: payload.properties }
+      const key = slug === 'identify' ? 'subscribers' : 'events'
+      return {
+        perform: (_request, { payload }) =>
+          stubRequest(url, { method: 'POST', json: { [key]: [shape(payload as Record<string, unknown>)] } } as never),
+        performBatch: (_request, { payload }) =>
+          stubRequest(url, {
+            method: 'POST',
+            json: { batches: [{ [key]: (payload as Array<Record<string, unknown>>).map(shape) }] }
+          } as never)
+      }
+    }),
+    floor: replacing(real, () => ({ perform: () => undefined, performBatch: () => undefined }))
+  }
 }
 
 function cpuMicros(): number {
@@ -99,9 +167,10 @@ function cpuMicros(): number {
  * process (`runs` samples each).
  */
 export async function cpuPerEvent(eventsPerRun: number, runs: number) {
-  const { ours, floor } = cpuDefinitions()
-  const destinations = { ours: new Destination(ours), floor: new Destination(floor) }
-  const samples: Record<string, { ours: number[]; floor: number[] }> = {}
+  const definitions = cpuDefinitions()
+  const kinds = Object.keys(definitions) as Array<keyof typeof definitions>
+  const destinations = Object.fromEntries(kinds.map((kind) => [kind, new Destination(definitions[kind])]))
+  const samples: Record<string, Record<(typeof kinds)[number], number[]>> = {}
   for (const [action, make] of [
     ['identify', identifyEvent],
     ['trackEvent', trackEvent]
@@ -109,12 +178,12 @@ export async function cpuPerEvent(eventsPerRun: number, runs: number) {
     const events: SegmentEvent[] = Array.from({ length: eventsPerRun }, (_, i) => make(i))
     for (const mode of ['single', 'batch'] as const) {
       const key = `${action} ${mode}`
-      samples[key] = { ours: [], floor: [] }
-      // A warm-up pass each, then alternate so both see the same machine weather.
+      samples[key] = { ours: [], bare: [], upstream: [], floor: [] }
+      // A warm-up pass each, then interleave so all see the same machine weather.
       for (let run = -1; run < runs; run++) {
-        for (const which of ['ours', 'floor'] as const) {
+        for (const which of kinds) {
           const destination = destinations[which]
-          const settings = settingsFor(which === 'ours' ? ours : floor, mode === 'batch', action)
+          const settings = settingsFor(definitions[which], mode === 'batch', action)
           const start = cpuMicros()
           if (mode === 'single') for (const event of events) await destination.onEvent(event, settings)
           else
@@ -126,6 +195,30 @@ export async function cpuPerEvent(eventsPerRun: number, runs: number) {
     }
   }
   return samples
+}
+
+/**
+ * Connections opened for `count` single identify events sent one after another, and for `batches` batches of 20
+ * (which go out as single requests, a few at once): ours through the simulator over loopback.
+ */
+export async function connectionsUsed(count: number, batches: number) {
+  const sim = new DripSimulator({ limits: { single: 1e9, batch: 1e9 }, keepEvents: 100 })
+  const definition = createDefinition(await sim.start())
+  const destination = new Destination(definition)
+  try {
+    const before = sim.connectionCount
+    for (let i = 0; i < count; i++)
+      await destination.onEvent(identifyEvent(i), settingsFor(definition, false, 'identify'))
+    const singles = sim.connectionCount - before
+    const start = sim.connectionCount
+    for (let b = 0; b < batches; b++) {
+      const events = Array.from({ length: 20 }, (_, i) => identifyEvent(b * 20 + i))
+      await destination.onBatch(events, settingsFor(definition, true, 'identify'))
+    }
+    return { singles, routedBatches: sim.connectionCount - start }
+  } finally {
+    await sim.stop()
+  }
 }
 
 /** 3. Milliseconds to require the built package in a fresh process, next to actions-core alone. */

@@ -95,6 +95,8 @@ export class DripSimulator {
   /** The newest requests answered (`keepRequests` of them), in order. */
   readonly received: ReceivedRequest[] = []
   requestCount = 0
+  /** Connections clients opened since the simulator started (a client that keeps connections alive opens few). */
+  connectionCount = 0
   private readonly tokens: Map<string, Set<string>>
   private readonly rateLimits: RateLimits
   private readonly faults: Fault[] = []
@@ -132,6 +134,7 @@ export class DripSimulator {
     })
     this.server.on('connection', (socket) => {
       this.sockets.add(socket)
+      this.connectionCount++
       socket.on('close', () => this.sockets.delete(socket))
     })
     await new Promise<void>((resolve, reject) => {
