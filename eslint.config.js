@@ -3,7 +3,7 @@ const tseslint = require('typescript-eslint')
 
 module.exports = tseslint.config(
   // The exported folder's tests are compiled and run by npm run check:export, under action-destinations' settings.
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'src/**/__tests__/**'] },
+  { ignores: ['dist/**', 'dist.*/**', 'coverage/**', 'node_modules/**', 'src/**/__tests__/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

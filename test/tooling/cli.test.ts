@@ -1,51 +1,8 @@
-import { spawn } from 'child_process'
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'fs'
-import { tmpdir } from 'os'
+import { chmodSync, readFileSync, writeFileSync } from 'fs'
 import path from 'path'
 import { DEMO_API_TOKEN } from '../../tools/simulator'
 
-// The runner as a person runs it: its command (`npm start` and `npx actions-drip` run the same file compiled), from the
-// sources so the suite needs no build. .ci/run runs the compiled command from an installed package.
-const BIN = path.join(__dirname, '..', '..', 'tools', 'runner', 'bin.ts')
-const ROOT = path.join(__dirname, '..', '..')
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', BIN, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...env }
-  })
-}
-
-function cli(args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = {}) {
-  return new Promise<Run>((resolve) => {
-    const child = start(args, env)
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(input ?? '')
-  })
-}
-
-/** The NDJSON `--json` prints, by kind. */
-function ndjson(stdout: string) {
-  const lines = stdout
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line))
-  const of = (kind: string) => lines.filter((l) => l.kind === kind)
-  return { results: of('result'), summary: of('summary')[0], drip: of('drip')[0], people: of('person'), lines }
-}
-
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'actions-drip-cli-'))
-const identify = (i: number) => JSON.stringify({ type: 'identify', traits: { email: `p${i}@example.com` } })
+import { cli, identify, ndjson, start, tmp } from './run-cli'
 
 it('replays the bundled sample into the simulator and exits 0', async () => {
   const { code, stdout } = await cli([])
@@ -117,15 +74,19 @@ it('fails the run with --strict when an event was rejected', async () => {
   expect(code).toBe(1)
 })
 
-it("exits 1 when Drip refuses events: the 51st batch request of the hour meets Drip's rate limit", async () => {
+it("stops at Drip's hourly budget before a request it would refuse, and says how to continue (exit 75)", async () => {
   // Batches of 100, large enough for the batch endpoint (smaller ones go out as single requests).
   const input = Array.from({ length: 5100 }, (_, i) => identify(i))
-  const { code, stdout } = await cli(['-', '--batch', '--batch-size', '100', '--quiet'], input.join('\n'))
-  expect(code).toBe(1)
-  expect(stdout).toMatch(/#5001 identify .* 429 +FAILED: Drip's hourly rate limit for this account was reached/)
+  const { code, stdout, stderr } = await cli(['-', '--batch', '--batch-size', '100', '--quiet'], input.join('\n'))
+  expect(code).toBe(75)
+  // Drip said the 50th was the last of the hour: no 51st request, no 429.
+  expect(stdout).toMatch(/STOPPED at Drip's hourly budget/)
   expect(stdout).toMatch(/delivered to Drip +5000/)
-  expect(stdout).toMatch(/failed at Drip +100/)
-  expect(stdout).toMatch(/POST \/v2\/9999999\/subscribers\/batches +51/)
+  expect(stdout).toMatch(/POST \/v2\/9999999\/subscribers\/batches +50\n/)
+  expect(stdout).not.toMatch(/429/)
+  expect(stderr).toMatch(
+    /stopped at Drip's hourly budget, which comes back in 60 minutes .* run again with --checkpoint FILE/
+  )
   // --quiet: failures and the summary, no tables of what Drip holds.
   expect(stdout).not.toMatch(/What Drip now holds/)
 })
@@ -184,7 +145,7 @@ describe('usage errors: exit 2, a message naming what is wrong, nothing sent', (
       { DRIP_ACCOUNT_ID: 'abc', DRIP_API_KEY: 'k' },
       /^actions-drip: --live: DRIP_ACCOUNT_ID must be your numeric Drip account id/
     ],
-    [['examples'], {}, /^actions-drip: examples is a directory; give a file of Segment events\n/],
+    [['test/tooling'], {}, /^actions-drip: test\/tooling holds no event files \(.ndjson, .jsonl, .json or .gz/],
     [
       ['--state-out', '/nonexistent-dir/state.json'],
       {},
@@ -209,9 +170,12 @@ describe('usage errors: exit 2, a message naming what is wrong, nothing sent', (
 })
 
 it('shows binary input as a short escaped excerpt, never raw', async () => {
-  const { code, stdout } = await cli(['-', '--quiet'], Buffer.from([0, 1, 2, 0x1b, 0x5b, 0x32, 0x4a, 10]))
+  const { code, stdout } = await cli(
+    ['-', '--quiet'],
+    Buffer.from([1, 2, 0x1b, 0x5b, 0x32, 0x4a, 10, ...Buffer.from(identify(1))])
+  )
   expect(code).toBe(0)
-  expect(stdout).toMatch(/#1 .* UNPARSABLE: not valid JSON \(.*\): starts "\\u0000\\u0001\\u0002\\u001b\[2J"/)
+  expect(stdout).toMatch(/#1 .* UNPARSABLE: not valid JSON \(.*\): starts "\\u0001\\u0002\\u001b\[2J"/)
   expect([...stdout].some((c) => c.charCodeAt(0) < 0x09 || c.charCodeAt(0) === 0x1b)).toBe(false)
 })
 

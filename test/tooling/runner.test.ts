@@ -124,18 +124,19 @@ it('batches per mapping in groups of the batch size, one result per event', asyn
   expect(drip.sim.state().accounts[0].people).toHaveLength(6)
 })
 
-it('marks every event of a batch Drip refused as failed', async () => {
+it("defers the events of a batch that met Drip's hourly limit: a later run sends them", async () => {
   drip.sim.inject({
     path: '/subscribers/batches',
     status: 429,
     body: { message: 'API rate limit exceeded. Please try again in an hour.' }
   })
-  const { results } = await run([identify('a@example.com'), identify('b@example.com')], true)
+  const { results, summary } = await run([identify('a@example.com'), identify('b@example.com')], true)
   expect(results.map((r) => [r.outcome, r.status])).toEqual([
-    ['failed', 429],
-    ['failed', 429]
+    ['deferred', 429],
+    ['deferred', 429]
   ])
   expect(results[0].message).toMatch(/hourly rate limit/)
+  expect({ failed: summary.failed, deferred: summary.deferred }).toEqual({ failed: 0, deferred: 2 })
 })
 
 it('numbers the events of a one-line JSON array by their position, not by the line', async () => {

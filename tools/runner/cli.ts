@@ -1,28 +1,35 @@
-import { accessSync, constants, createReadStream, existsSync, statSync } from 'fs'
+import { accessSync, constants, existsSync, statSync } from 'fs'
 import path from 'path'
-import { Transform } from 'stream'
 import { parseArgs } from 'util'
-import type { DestinationDefinition } from '@segment/actions-core'
+import { Destination, type DestinationDefinition } from '@segment/actions-core'
 import definition, { createDefinition } from '../../src'
 import type { Settings } from '../../src/generated-types'
 import { redactor } from '../../src/drip-api'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
 import { presetSubscriptions, readMapping, UsageError, type DripSubscription } from '../subscriptions'
 import { PACKAGE_ROOT } from '../reference'
-import { readEvents } from './input'
-import { plural, progressLine, resultLine, stateText, summaryText } from './report'
+import { Checkpoint } from './checkpoint'
+import type { InputItem } from './input'
+import { planText, plural, progressLine, resultLine, stateText, summaryText } from './report'
 import { Runner, type EventResult, type RunSummary } from './run'
+import { inputFiles, readInputs, type InputFile } from './sources'
 
 export const SAMPLE = path.join(PACKAGE_ROOT, 'examples', 'events.ndjson')
 
 export const HELP = `actions-drip: replay Segment events through the Drip (Actions) destination
 
-Usage: actions-drip [options] [FILE]
+Usage: actions-drip [options] [INPUT]
 
-Reads Segment events (NDJSON, or a JSON array) from FILE, or from stdin when FILE is "-", or the bundled sample
-(examples/events.ndjson) when there is neither. Each event goes through new Destination(definition) with the presets
-as subscriptions, the way Segment's cloud runtime calls the destination, and on to Drip: by default an embedded Drip
-simulator on 127.0.0.1, so no Drip account is needed.
+Reads Segment events from INPUT: a file, a folder (every .ndjson, .jsonl, .json and .gz file below it, in path order,
+as Segment's S3 and GCS archives lay them out by time), or stdin when INPUT is "-"; the bundled sample
+(examples/events.ndjson) when there is none. NDJSON, a JSON array or pretty-printed objects; gzipped or not; UTF-8.
+Each event goes through new Destination(definition) with the presets as subscriptions, the way Segment's cloud
+runtime calls the destination, and on to Drip: by default an embedded Drip simulator on 127.0.0.1, so no Drip account
+is needed.
+
+Drip takes 3,600 single and 50 batch requests an hour per account. When Drip says a budget is spent, the runner stops
+sending, reports what it deferred, and says how to continue; with --checkpoint a second run with the same arguments
+continues where the first stopped, never sending again what Drip took.
 
 Options:
   --batch             call onBatch per mapping, in groups of the batch size (Enable Batching? on), instead of onEvent
@@ -31,7 +38,16 @@ Options:
                       {"preset": "Identify"} or {"partnerAction", "subscribe", "mapping"}, the mapping listing the
                       fields it changes from the action's defaults (null leaves a field out);
                       examples/subscriptions.json adds page, group and alias to the presets
-  --live              send to the real Drip API, with DRIP_ACCOUNT_ID and DRIP_API_KEY from the environment
+  --live              send to the real Drip API, with DRIP_ACCOUNT_ID and DRIP_API_KEY from the environment (checked
+                      with Drip's authentication test before the first event)
+  --checkpoint FILE   record in FILE how far the replay got (per input file and item, written atomically); a run
+                      with the same input and options continues from it. With the simulator, FILE.drip.json keeps
+                      the simulated account between runs, as a real account keeps its people
+  --wait              when Drip's hourly budget is spent, wait for it to come back and go on (with the simulator,
+                      on its clock: no real waiting) instead of stopping
+  --dry-run           plan the replay without sending anything to Drip: events by action, requests by endpoint, and
+                      the hours Drip's budget needs for them (the events go through the destination into a
+                      throwaway simulator without limits)
   --json              print NDJSON: a line per event result, then the summary, then what Drip holds
   --quiet             print only events that were rejected or failed, and the summary
   --strict            also exit 1 when any event was rejected before sending
@@ -44,8 +60,9 @@ Options:
   -h, --help          show this help
 
 Exit codes: 0 when every event that passed validation was delivered; 1 when an event failed at Drip or Drip could not
-be reached (and, with --strict, when an event was rejected before sending); 2 for usage errors; 130 or 143 when
-SIGINT or SIGTERM stopped the run (what was read is sent and reported first).
+be reached (and, with --strict, when an event was rejected before sending); 2 for usage errors (an input with no
+Segment event in it among them); 75 when the run stopped at Drip's hourly budget (run again to continue); 130 or 143
+when SIGINT or SIGTERM stopped the run (what was read is sent and reported first).
 The API key is never printed.`
 
 export interface CliIO {
@@ -63,6 +80,8 @@ type Options = ReturnType<typeof parseOptions>
 export async function main(io: CliIO): Promise<number> {
   let options: Options
   let subscriptions: DripSubscription[]
+  let files: InputFile[]
+  let checkpoint: Checkpoint
   try {
     options = parseOptions(io.argv)
     if (options.help) {
@@ -70,15 +89,17 @@ export async function main(io: CliIO): Promise<number> {
       return 0
     }
     subscriptions = options.mapping ? readMapping(definition, options.mapping) : presetSubscriptions(definition)
-    checkInput(options.source)
-    if (options.stateOut) checkWritable(options.stateOut)
+    files = inputFiles(options.source)
+    if (options.stateOut) checkWritable(options.stateOut, '--state-out')
+    if (options.checkpoint) checkWritable(options.checkpoint, '--checkpoint')
+    checkpoint = Checkpoint.open(options.checkpoint, replayOf(options))
   } catch (error) {
     return usage(io, error)
   }
 
   let target: Target
   try {
-    target = await openTarget(options, io.env)
+    target = await openTarget(options, io.env, checkpoint)
   } catch (error) {
     return usage(io, error)
   }
@@ -87,29 +108,151 @@ export async function main(io: CliIO): Promise<number> {
   io.signal?.addEventListener('abort', () => stop.abort(io.signal?.reason))
   output.onClosed(() => stop.abort('EPIPE'))
 
-  let summary: RunSummary
-  const progress = progressMeter(io, options.source, !options.json)
+  const progress = progressMeter(io, files, !options.json)
+  const passes: RunSummary[] = []
+  let skipped = 0
+  let savedAt = Date.now()
   try {
-    const runner = new Runner({
-      definition: target.definition,
-      settings: target.settings,
-      subscriptions,
-      batch: options.batch,
-      batchSize: options.batchSize,
-      onResult: (result) => output.result(result, progress.clear)
-    })
-    const input = options.source === '-' ? io.stdin : createReadStream(options.source)
-    summary = await runner.run(readEvents(input.pipe(progress.counter) as never), stop.signal)
-  } finally {
+    const refused = await target.check()
+    if (refused) {
+      io.stderr.write(`actions-drip: ${refused} Nothing was sent.\n`)
+      return 1
+    }
+    // A run per hour of Drip's budget: with --wait, each continues from the checkpoint the last one left.
+    for (;;) {
+      const budget = new AbortController()
+      const stopped = () => budget.abort(stop.signal.reason)
+      stop.signal.addEventListener('abort', stopped)
+      const runner = new Runner({
+        definition: target.definition,
+        settings: target.settings,
+        subscriptions,
+        batch: options.batch,
+        batchSize: options.batchSize,
+        onResult: (result) => {
+          output.result(result, progress.clear)
+          progress.result(result)
+          // Drip said the budget is spent (a 429), or that this was its last request: nothing more goes this hour.
+          if (result.outcome === 'deferred' || result.budgetLeft?.remaining === 0) budget.abort('BUDGET')
+        },
+        onSettled: ({ file, position, delivered }) => {
+          if (!delivered || options.dryRun) return
+          checkpoint.add(file, position)
+          // Written now and then, not only at the end: a crash then resends at most what was in flight since.
+          if (Date.now() - savedAt > CHECKPOINT_EVERY_MS) {
+            checkpoint.save()
+            target.keep()
+            savedAt = Date.now()
+          }
+        }
+      })
+      const fresh = (item: InputItem) => !checkpoint.has(item.file, item.position)
+      skipped = 0
+      const items = skipping(readInputs(files, io.stdin, progress.bytes), fresh, () => skipped++)
+      const summary = await runner.run(items, budget.signal)
+      stop.signal.removeEventListener('abort', stopped)
+      passes.push(summary)
+      checkpoint.save()
+      target.keep()
+      if (summary.interrupted !== 'BUDGET' || !options.wait) break
+      progress.clear()
+      io.stderr.write(`${await target.waitForBudget(stop.signal)}\n`)
+      if (stop.signal.aborted) {
+        summary.interrupted = String(stop.signal.reason)
+        break
+      }
+      progress.rewind()
+    }
+  } catch (error) {
     progress.stop()
-    await target.stop(options.stateOut)
+    await target.stop()
+    return usage(io, error)
   }
-  output.end(summary, target.state())
+  progress.stop()
+  await target.stop(options.stateOut)
+  const total = totals(passes, skipped)
+  output.end(total, target.state())
 
-  if (summary.interrupted === 'EPIPE') return 0
-  if (summary.interrupted) return summary.interrupted === 'SIGTERM' ? 143 : 130
-  if (summary.failed > 0) return 1
-  return options.strict && (summary.rejected > 0 || summary.unparsable > 0) ? 1 : 0
+  if (total.eventsRead === 0 && total.alreadyDelivered === 0 && !total.interrupted) {
+    io.stderr.write(
+      `actions-drip: ${options.source === '-' ? 'stdin' : options.source} holds no Segment event` +
+        `${total.unparsable ? ` (${plural(total.unparsable, 'item')} could not be read as one)` : ''}.\n`
+    )
+    return 2
+  }
+  if (options.dryRun) {
+    output.plan(total)
+    return 0
+  }
+  if (total.interrupted === 'BUDGET') {
+    io.stderr.write(continueHint(options, io.argv, target.budgetBack()))
+    return 75
+  }
+  if (total.interrupted === 'EPIPE') return 0
+  if (total.interrupted) return total.interrupted === 'SIGTERM' ? 143 : 130
+  if (total.failed > 0) return 1
+  return options.strict && (total.rejected > 0 || total.unparsable > 0) ? 1 : 0
+}
+
+/** What a checkpoint is for: the input and the options that change what is sent and how. */
+function replayOf(options: Options): string {
+  const input = options.source === '-' ? 'stdin' : path.resolve(options.source)
+  const mapping = options.mapping ? ` --mapping ${path.resolve(options.mapping)}` : ''
+  return `${input}${options.batch ? ` --batch${options.batchSize ? ` --batch-size ${options.batchSize}` : ''}` : ''}${mapping}${options.live ? ' --live' : ''}`
+}
+
+/** The items `keep` says to send; `skipped` counts the others. */
+async function* skipping(items: AsyncIterable<InputItem>, keep: (item: InputItem) => boolean, skipped: () => void) {
+  for await (const item of items) {
+    if (keep(item)) yield item
+    else skipped()
+  }
+}
+
+/** A replay's summary, with the items an earlier invocation already delivered (skipped from the checkpoint). */
+export type Totals = RunSummary & { alreadyDelivered: number }
+
+/**
+ * The passes of one invocation (one per hour of Drip's budget with --wait) as one summary. Each pass reads again what
+ * the last one did not deliver, so deliveries and requests add up, and the rest is what the last pass found.
+ */
+function totals(passes: RunSummary[], skippedInLast: number): Totals {
+  const last = passes[passes.length - 1]
+  const earlier = passes.slice(0, -1)
+  const deliveredBefore = earlier.reduce((sum, pass) => sum + pass.delivered, 0)
+  const total: Totals = {
+    ...last,
+    eventsRead: last.eventsRead + deliveredBefore,
+    delivered: last.delivered + deliveredBefore,
+    requests: passes.reduce((sum, pass) => sum + pass.requests, 0),
+    unanswered: passes.reduce((sum, pass) => sum + pass.unanswered, 0),
+    requestsByEndpoint: {},
+    notes: {},
+    alreadyDelivered: skippedInLast - deliveredBefore
+  }
+  for (const pass of passes) {
+    for (const [into, from] of [
+      [total.requestsByEndpoint, pass.requestsByEndpoint],
+      [total.notes, pass.notes]
+    ] as const) {
+      for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count
+    }
+  }
+  return total
+}
+
+function continueHint(options: Options, argv: string[], back: string): string {
+  const again = `actions-drip ${argv.join(' ')}`.trim()
+  if (!options.checkpoint) {
+    return (
+      `actions-drip: stopped at Drip's hourly budget, which comes back ${back}. Nothing records how far this run got: ` +
+      `run again with --checkpoint FILE to continue from where a run stops, and --wait to wait for the budget.\n`
+    )
+  }
+  return (
+    `actions-drip: stopped at Drip's hourly budget, which comes back ${back}. ${options.checkpoint} records how far ` +
+    `the replay got; continue with:\n  ${again}\n(add --wait to wait for the budget and go on to the end)\n`
+  )
 }
 
 function usage(io: CliIO, error: unknown): number {
@@ -134,6 +277,9 @@ function parseOptions(argv: string[]) {
         quiet: { type: 'boolean' },
         strict: { type: 'boolean' },
         'state-out': { type: 'string' },
+        checkpoint: { type: 'string' },
+        wait: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         unlimited: { type: 'boolean' },
         'event-creates-person': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
@@ -159,6 +305,12 @@ function parseOptions(argv: string[]) {
   }
   if (values.live && creates !== undefined)
     throw new UsageError('--event-creates-person is for the simulator, not --live')
+  if (values.wait && positionals[0] === '-') {
+    throw new UsageError('--wait reads the input again after each hour: give a file or folder, not stdin')
+  }
+  if (values['dry-run'] && (values.wait || values['state-out'])) {
+    throw new UsageError('--dry-run sends nothing: it takes neither --wait nor --state-out')
+  }
   return {
     help: values.help,
     source: positionals[0] ?? SAMPLE,
@@ -170,24 +322,16 @@ function parseOptions(argv: string[]) {
     quiet: values.quiet,
     strict: values.strict,
     stateOut: values['state-out'],
+    checkpoint: values.checkpoint,
+    wait: values.wait,
+    dryRun: values['dry-run'],
     unlimited: values.unlimited,
     eventCreatesPerson: creates !== 'no'
   }
 }
 
-function checkInput(source: string): void {
-  if (source === '-') return
-  if (!existsSync(source)) throw new UsageError(`no such input file: ${source}`)
-  if (statSync(source).isDirectory()) throw new UsageError(`${source} is a directory; give a file of Segment events`)
-  try {
-    accessSync(source, constants.R_OK)
-  } catch {
-    throw new UsageError(`cannot read ${source}`)
-  }
-}
-
-/** Checked before the run, so a replay never ends in a state file that cannot be written. */
-function checkWritable(file: string): void {
+/** Checked before the run, so a replay never ends in a file that cannot be written. */
+function checkWritable(file: string, option: string): void {
   const problem = (() => {
     if (existsSync(file)) {
       if (statSync(file).isDirectory()) return 'it is a directory'
@@ -207,7 +351,7 @@ function checkWritable(file: string): void {
     }
     return undefined
   })()
-  if (problem) throw new UsageError(`--state-out ${file}: ${problem}`)
+  if (problem) throw new UsageError(`${option} ${file}: ${problem}`)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -218,14 +362,26 @@ interface Target {
   definition: DestinationDefinition<Settings>
   settings: Settings
   label: string
+  /** Before the first event: why Drip will not take the events (the authentication test), or undefined. */
+  check(): Promise<string | undefined>
   /** What the simulator holds for the account, or undefined for the real API. */
   state(): ReturnType<DripSimulator['state']>['accounts'][number] | undefined
+  /** Keeps what the run left in the simulated account, beside the checkpoint, for the next run. */
+  keep(): void
+  /** When Drip's budget comes back, in words. */
+  budgetBack(): string
+  /** Waits until Drip's budget is back (the simulator: on its clock), and says what it waited for. */
+  waitForBudget(signal: AbortSignal): Promise<string>
   /** Stops what was started, writing the simulator's state to `stateOut` first. */
   stop(stateOut?: string): Promise<void>
 }
 
-async function openTarget(options: Options, env: NodeJS.ProcessEnv): Promise<Target> {
-  if (options.live) {
+const HOUR_MS = 60 * 60 * 1000
+const CHECKPOINT_EVERY_MS = 30_000
+const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16)
+
+async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: Checkpoint): Promise<Target> {
+  if (options.live && !options.dryRun) {
     const accountId = env.DRIP_ACCOUNT_ID?.trim()
     const apiKey = env.DRIP_API_KEY?.trim()
     const missing = [!accountId && 'DRIP_ACCOUNT_ID', !apiKey && 'DRIP_API_KEY'].filter(Boolean)
@@ -237,26 +393,70 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv): Promise<Tar
         `--live: DRIP_ACCOUNT_ID must be your numeric Drip account id (the number after https://www.getdrip.com/); nothing was sent.`
       )
     }
+    const settings = { accountId: accountId!, apiKey: apiKey! }
+    // Drip's window is its own: the budget is whole again at the latest an hour after it ran out.
+    let spentAt = 0
     return {
       definition,
-      settings: { accountId: accountId!, apiKey: apiKey! },
+      settings,
       label: 'Drip API (live)',
+      async check() {
+        try {
+          await new Destination(definition).testAuthentication(settings)
+          return undefined
+        } catch (error) {
+          const said = redactor(apiKey!)((error as Error).message)
+            .replace(/^Credentials are invalid: (\d+ )?/, '')
+            .trim()
+          return `Drip's authentication test failed before the first event: ${said.replace(/\.?$/, '.')}`
+        }
+      },
       state: () => undefined,
+      keep: () => undefined,
+      budgetBack() {
+        spentAt ||= Date.now()
+        return `by ${clock(spentAt + HOUR_MS)} UTC`
+      },
+      async waitForBudget(signal) {
+        spentAt ||= Date.now()
+        const until = spentAt + HOUR_MS
+        spentAt = 0
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, until - Date.now()))
+          signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true })
+        })
+        return `  waited for Drip's hourly budget until ${clock(until)} UTC; going on`
+      },
       stop: async () => undefined
     }
   }
-  // The runner reads what Drip holds, never the requests it received: keep none of those.
+  // The runner reads what Drip holds, never the requests it received: keep none of those. A dry run plans on a
+  // simulator without limits.
+  const unlimited = options.unlimited || options.dryRun
   const simulator = new DripSimulator({
     keepRequests: 0,
     eventCreatesPerson: options.eventCreatesPerson,
-    ...(options.unlimited ? { limits: { single: Infinity, batch: Infinity } } : {})
+    ...(unlimited ? { limits: { single: Infinity, batch: Infinity } } : {})
   })
+  // The simulated account outlives a run, as a real one does: kept beside the checkpoint.
+  const kept = checkpoint.file && !options.dryRun ? `${checkpoint.file}.drip.json` : undefined
+  if (kept && existsSync(kept)) simulator.load(kept)
   const apiBaseUrl = await simulator.start()
   return {
     definition: createDefinition(apiBaseUrl),
     settings: { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN },
-    label: `Drip simulator at ${simulator.url}`,
+    label: options.dryRun
+      ? 'a throwaway Drip simulator (dry run: nothing is sent to Drip)'
+      : `Drip simulator at ${simulator.url}`,
+    check: async () => undefined,
     state: () => simulator.state().accounts.find((a) => a.id === DEMO_ACCOUNT_ID),
+    keep: () => kept && simulator.dump(kept),
+    budgetBack: () => `in ${Math.ceil(simulator.budgetBackInMs() / 60_000)} minutes (the simulator's hour)`,
+    async waitForBudget() {
+      const wait = simulator.budgetBackInMs()
+      simulator.advanceClock(wait)
+      return `  Drip's hourly budget was spent: waited ${Math.ceil(wait / 60_000)} minutes on the simulator's clock; going on`
+    },
     async stop(stateOut) {
       try {
         if (stateOut) simulator.dump(stateOut)
@@ -273,7 +473,9 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv): Promise<Tar
 
 interface Output {
   result(result: EventResult, beforeLine: () => void): void
-  end(summary: RunSummary, state: ReturnType<Target['state']>): void
+  end(summary: Totals, state: ReturnType<Target['state']>): void
+  /** What a dry run found the replay needs. */
+  plan(summary: Totals): void
   /** Called when the reader of stdout went away (`| head`). */
   onClosed(handler: () => void): void
 }
@@ -297,10 +499,11 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
     return {
       onClosed,
       result: (result) => write(JSON.stringify({ kind: 'result', ...result })),
+      plan: (summary) => write(JSON.stringify({ kind: 'plan', requestsByEndpoint: summary.requestsByEndpoint })),
       end(summary, state) {
         const target = options.live ? 'live' : 'simulator'
         write(JSON.stringify({ kind: 'summary', target, mode, ...summary }))
-        if (!state) return
+        if (!state || options.dryRun) return
         write(
           JSON.stringify({
             kind: 'drip',
@@ -328,9 +531,10 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
       beforeLine()
       write(resultLine(result))
     },
+    plan: (summary) => write(planText(summary, summary.alreadyDelivered)),
     end(summary, state) {
       write(summaryText(summary, { target: target.label, mode }))
-      if (state && !options.quiet) {
+      if (state && !options.quiet && !options.dryRun) {
         write(stateText(state.people, state.events, state.event_count, state.shopper_activity))
         write(
           options.eventCreatesPerson
@@ -344,40 +548,50 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
 }
 
 /**
- * Counts bytes as they stream by and draws a progress bar on stderr when it is a terminal; `clear` wipes the bar
- * before an event line is printed to the same terminal, and the next tick draws it again below.
+ * Progress on stderr when it is a terminal and the input is large: bytes read of the input's size, events, their rate,
+ * what Drip says is left of this hour's budget, and the time left at this rate. `clear` wipes the bar before an event
+ * line is printed to the same terminal, and the next tick draws it again below.
  */
-function progressMeter(io: CliIO, source: string, enabled: boolean) {
-  const total = source === '-' ? undefined : statSync(source).size
+function progressMeter(io: CliIO, files: InputFile[], enabled: boolean) {
+  const total = files.reduce((sum, file) => sum + file.size, 0) || undefined
   let bytes = 0
-  let lines = 0
+  let events = 0
   let drawn = false
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++
-      callback(null, chunk)
-    }
-  })
+  let started = Date.now()
+  const budget: { single?: number; batch?: number } = {}
   const show = enabled && io.stderr.isTTY && (total === undefined || total > 1_000_000)
   const draw = () => {
-    io.stderr.write(`\r${progressLine(bytes, total, lines)}`)
+    const seconds = (Date.now() - started) / 1000
+    io.stderr.write(`\r\x1b[K${progressLine({ bytes, total, events, seconds, budget })}`)
     drawn = true
   }
   const timer = show ? setInterval(draw, 250) : undefined
   return {
-    counter,
-    clear() {
-      if (drawn && io.stdout.isTTY) {
+    bytes: (count: number) => {
+      bytes += count
+    },
+    result(result: EventResult) {
+      events++
+      if (result.budgetLeft) budget[result.budgetLeft.kind] = result.budgetLeft.remaining
+    },
+    /** Wipes the bar; returns nothing to print. */
+    clear(): string {
+      if (drawn && io.stderr.isTTY) {
         io.stderr.write('\r\x1b[K')
         drawn = false
       }
+      return ''
+    },
+    /** The input is read again from its start (the next hour of a --wait replay). */
+    rewind() {
+      bytes = 0
+      started = Date.now()
     },
     stop() {
       if (!timer) return
       clearInterval(timer)
       draw()
-      io.stderr.write(`\n  done: ${plural(lines, 'line')} read\n`)
+      io.stderr.write(`\n  done: ${plural(events, 'event')}\n`)
     }
   }
 }

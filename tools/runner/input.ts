@@ -1,10 +1,13 @@
-import type { Readable } from 'stream'
 import type { SegmentEvent } from '@segment/actions-core'
+import { UsageError } from '../subscriptions'
 
 // Segment events from a stream, one at a time, so a file of a million events is never held in memory. Takes NDJSON
-// (one event per line) or a JSON array (split element by element as it streams in).
+// (one event per line; an object pretty-printed over several lines, from a line that is just "{" to one that is just
+// "}", counts as one) or a JSON array (split element by element as it streams in). UTF-8 only: UTF-16 is refused.
 
 export interface InputItem {
+  /** The file it came from (see sources.ts), when the input has a name. */
+  file?: string
   /** The item's place in the input, 1-based: the Nth line of NDJSON (blank lines aside), the Nth array element. */
   position: number
   /** The line the event starts on, 1-based. */
@@ -14,12 +17,24 @@ export interface InputItem {
   error?: string
 }
 
-export async function* readEvents(stream: Readable): AsyncGenerator<InputItem> {
+export async function* readEvents(stream: AsyncIterable<Buffer | string>, file?: string): AsyncGenerator<InputItem> {
   let position = 0
-  for await (const item of readItems(stream)) yield { position: ++position, ...item }
+  for await (const item of readItems(stream, file)) yield { ...(file ? { file } : {}), position: ++position, ...item }
 }
 
-async function* readItems(stream: Readable): AsyncGenerator<Omit<InputItem, 'position'>> {
+/** Why the start of an input is not UTF-8 text: UTF-16 (a byte-order mark, or NULs between ASCII characters). */
+function notUtf8(head: Buffer, file = 'the input'): string | undefined {
+  const bom16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)
+  if (bom16 || head.subarray(0, 64).includes(0)) {
+    return `${file} is UTF-16 (or another encoding with NUL bytes); Segment events are UTF-8 JSON: convert it first, e.g. iconv -f UTF-16 -t UTF-8`
+  }
+  return undefined
+}
+
+async function* readItems(
+  stream: AsyncIterable<Buffer | string>,
+  file?: string
+): AsyncGenerator<Omit<InputItem, 'position'>> {
   let mode: 'unknown' | 'ndjson' | 'array' = 'unknown'
   let line = 1
   // NDJSON: the current line. Array: the current element's text, its depth and string state.
@@ -29,8 +44,17 @@ async function* readItems(stream: Readable): AsyncGenerator<Omit<InputItem, 'pos
   let inString = false
   let escaped = false
   let arrayClosed = false
+  // NDJSON: a pretty-printed object being collected, from its line "{" to its line "}".
+  let multiLine = false
+  let collected = ''
+  let first = true
 
   for await (const chunk of stream) {
+    if (first && Buffer.isBuffer(chunk)) {
+      const problem = notUtf8(chunk, file)
+      if (problem) throw new UsageError(problem)
+    }
+    first = false
     const data = typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8')
     for (let i = 0; i < data.length; i++) {
       const c = data[i]
@@ -48,12 +72,24 @@ async function* readItems(stream: Readable): AsyncGenerator<Omit<InputItem, 'pos
         // Whole lines at a time: the rest of this chunk is split at newlines.
         let start = i
         for (let newline = data.indexOf('\n', start); newline >= 0; newline = data.indexOf('\n', start)) {
-          const item = parseItem(text + data.slice(start, newline), startLine)
-          if (item) yield item
+          const current = (text + data.slice(start, newline)).replace(/\r$/, '')
           text = ''
-          line++
-          startLine = line
           start = newline + 1
+          line++
+          if (!multiLine && current.trim() === '{') {
+            multiLine = true
+            collected = `${current}\n`
+            continue
+          }
+          if (multiLine) {
+            collected += `${current}\n`
+            if (current.trimEnd() !== '}') continue
+            multiLine = false
+          }
+          const item = parseItem(multiLine || collected ? collected : current, startLine)
+          collected = ''
+          if (item) yield item
+          startLine = line
         }
         text += data.slice(start)
         break
@@ -93,7 +129,7 @@ async function* readItems(stream: Readable): AsyncGenerator<Omit<InputItem, 'pos
     }
   }
   if (mode === 'ndjson') {
-    const item = parseItem(text, startLine)
+    const item = parseItem(collected + text, startLine)
     if (item) yield item
   } else if (mode === 'array' && !arrayClosed) {
     const item = parseItem(text, startLine)

@@ -1,3 +1,4 @@
+import { DRIP_HOURLY_BATCH_REQUESTS, DRIP_HOURLY_SINGLE_REQUESTS } from '../../src/constants'
 import type { EventResult, RunSummary } from './run'
 import type { Person, ShopperRecord, StoredEvent } from '../simulator'
 
@@ -7,6 +8,7 @@ const OUTCOME_LABEL: Record<EventResult['outcome'], string> = {
   delivered: 'delivered',
   rejected: 'REJECTED',
   failed: 'FAILED',
+  deferred: 'DEFERRED',
   skipped: 'skipped',
   unparsable: 'UNPARSABLE'
 }
@@ -14,7 +16,7 @@ const OUTCOME_LABEL: Record<EventResult['outcome'], string> = {
 export function resultLine(result: EventResult): string {
   const what = result.type ? `${result.type}${result.name ? ` "${cut(result.name, 28)}"` : ''}` : '-'
   const cells = [
-    `#${result.position}`.padStart(6),
+    `${result.file ? `${result.file} ` : ''}#${result.position}`.padStart(6),
     pad(what, 34),
     pad(result.action ? `→ ${result.action}` : '', 17),
     pad(result.request ?? '', 44),
@@ -26,24 +28,38 @@ export function resultLine(result: EventResult): string {
   return result.notes?.length ? `${line} (${result.notes.join(' ')})` : line
 }
 
-export function summaryText(summary: RunSummary, extra: { target: string; mode: string }): string {
+export function summaryText(
+  summary: RunSummary & { alreadyDelivered?: number },
+  extra: { target: string; mode: string }
+): string {
   const lines = [
     '',
-    `Summary (${extra.mode}, ${extra.target})${summary.interrupted ? `: INTERRUPTED by ${summary.interrupted}` : ''}`,
+    `Summary (${extra.mode}, ${extra.target})${stopped(summary)}`,
     `  events read                ${summary.eventsRead}${summary.unparsable ? ` (+${summary.unparsable} unparsable lines)` : ''}`,
     `  delivered to Drip          ${summary.delivered}`,
+    ...(summary.alreadyDelivered
+      ? [`  delivered by earlier runs  ${summary.alreadyDelivered} (skipped: the checkpoint)`]
+      : []),
     `  rejected before sending    ${summary.rejected}`,
     `  failed at Drip             ${summary.failed}`,
+    ...(summary.deferred ? [`  deferred (budget spent)    ${summary.deferred}`] : []),
     `  skipped (no mapping)       ${summary.skipped}`,
-    `  Drip requests sent         ${summary.requests}`
+    `  Drip requests sent         ${summary.requests}${summary.unanswered ? ` (${summary.unanswered} got no answer)` : ''}`
   ]
   for (const [endpoint, count] of Object.entries(summary.requestsByEndpoint)) {
     lines.push(`    ${pad(endpoint, 62)} ${count}`)
   }
   lines.push(...counted('why events were rejected or failed:', summary.reasons))
   lines.push(...counted('values left out of delivered events:', summary.notes))
-  if (summary.interrupted) lines.push('  the rest of the input was not read')
+  if (summary.interrupted === 'BUDGET') {
+    lines.push("  stopped at Drip's hourly budget: the rest of the input was not read")
+  } else if (summary.interrupted) lines.push('  the rest of the input was not read')
   return lines.join('\n')
+}
+
+function stopped(summary: RunSummary): string {
+  if (summary.interrupted === 'BUDGET') return ": STOPPED at Drip's hourly budget"
+  return summary.interrupted ? `: INTERRUPTED by ${summary.interrupted}` : ''
 }
 
 /** The ten most frequent messages under a heading. */
@@ -140,12 +156,57 @@ function cut(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }
 
-/** A one-line progress bar for stderr on a terminal. */
-export function progressLine(done: number, total: number | undefined, events: number): string {
-  if (!total) return `  ${events.toLocaleString('en-US')} events`
-  const share = Math.min(1, done / total)
+/** A one-line progress bar for stderr on a terminal: share of the input read, events, rate, budget left, time left. */
+export function progressLine(progress: {
+  bytes: number
+  total?: number
+  events: number
+  seconds: number
+  budget: { single?: number; batch?: number }
+}): string {
+  const { bytes, total, events, seconds, budget } = progress
+  const rate = seconds > 0 ? events / seconds : 0
+  const left = [
+    budget.single !== undefined ? `${budget.single.toLocaleString('en-US')} single` : '',
+    budget.batch !== undefined ? `${budget.batch.toLocaleString('en-US')} batch` : ''
+  ].filter(Boolean)
+  const parts = [`${events.toLocaleString('en-US')} events`, `${Math.round(rate).toLocaleString('en-US')}/s`]
+  if (left.length > 0) parts.push(`Drip budget left this hour: ${left.join(', ')}`)
+  if (!total) return `  ${parts.join('  ')}`
+  const share = Math.min(1, bytes / total)
   const filled = Math.round(share * 30)
-  return `  [${'#'.repeat(filled)}${'-'.repeat(30 - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${events.toLocaleString('en-US')} events`
+  if (share > 0 && share < 1) parts.push(`about ${duration((seconds * (1 - share)) / share)} left at this rate`)
+  return `  [${'#'.repeat(filled)}${'-'.repeat(30 - filled)}] ${(share * 100).toFixed(0).padStart(3)}%  ${parts.join('  ')}`
+}
+
+/** 42 s, 7 min, 3.5 h. */
+export function duration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`
+  return `${(seconds / 3600).toFixed(1)} h`
+}
+
+/**
+ * What a dry run found the replay needs: requests by kind, and the hours Drip's two hourly budgets take to carry them
+ * (spent side by side, so the longer of the two).
+ */
+export function planText(summary: RunSummary, alreadyDelivered: number): string {
+  let single = 0
+  let batch = 0
+  for (const [endpoint, count] of Object.entries(summary.requestsByEndpoint)) {
+    if (/\/batch(es)?$/.test(endpoint)) batch += count
+    else single += count
+  }
+  const hours = Math.max(single / DRIP_HOURLY_SINGLE_REQUESTS, batch / DRIP_HOURLY_BATCH_REQUESTS)
+  const lines = [
+    '',
+    'Plan (dry run: nothing was sent to Drip)',
+    `  events to send             ${summary.delivered}${alreadyDelivered ? ` (${alreadyDelivered} already delivered, from the checkpoint)` : ''}`,
+    `  single requests            ${single} (${(single / DRIP_HOURLY_SINGLE_REQUESTS).toFixed(1)} h of Drip's ${DRIP_HOURLY_SINGLE_REQUESTS.toLocaleString('en-US')} an hour)`,
+    `  batch requests             ${batch} (${(batch / DRIP_HOURLY_BATCH_REQUESTS).toFixed(1)} h of Drip's ${DRIP_HOURLY_BATCH_REQUESTS} an hour)`,
+    `  Drip's budget needs        ${hours <= 1 ? 'less than an hour: one run' : `about ${Math.ceil(hours)} hours (--checkpoint and --wait)`}`
+  ]
+  return lines.join('\n')
 }
 
 /** `1 person`, `2 people`, `1 event`, `2 events`. */

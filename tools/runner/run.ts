@@ -9,10 +9,13 @@ import type { InputItem } from './input'
 // Replays Segment events through the destination exactly as Segment's cloud runtime calls it: new Destination(...),
 // settings with subscriptions, onEvent one at a time or onBatch per subscription in groups of the batch size.
 
-export type Outcome = 'delivered' | 'rejected' | 'failed' | 'skipped' | 'unparsable'
+/** `deferred`: not delivered because Drip's hourly budget was spent; a later run (from the checkpoint) sends it. */
+export type Outcome = 'delivered' | 'rejected' | 'failed' | 'deferred' | 'skipped' | 'unparsable'
 
 /** What became of one input event in one subscription (or of an input item that is not an event). */
 export interface EventResult {
+  /** The input file it came from, when the input is a folder (or named). */
+  file?: string
   /** The item's place in the input, 1-based: the Nth line of NDJSON, the Nth element of a JSON array. */
   position: number
   /** The line it starts on. */
@@ -29,6 +32,8 @@ export interface EventResult {
   message?: string
   /** Values the destination left out of what it sent, and why. */
   notes?: string[]
+  /** What Drip said is left of this hour's budget for the kind of request that carried it (X-RateLimit-Remaining). */
+  budgetLeft?: { kind: 'single' | 'batch'; remaining: number }
 }
 
 export interface RunOptions {
@@ -41,6 +46,8 @@ export interface RunOptions {
   batchSize?: number
   /** Called with every result as soon as it is known. */
   onResult: (result: EventResult) => void
+  /** Called once per input item when all its results are known: whether Drip took it in every subscription. */
+  onSettled?: (item: { file?: string; position: number; delivered: boolean }) => void
 }
 
 export interface RunSummary {
@@ -49,18 +56,22 @@ export interface RunSummary {
   delivered: number
   rejected: number
   failed: number
+  deferred: number
   skipped: number
   /** Rejection and failure messages with how often each occurred. */
   reasons: Record<string, number>
   /** Notes on values left out of delivered events, with how often each occurred. */
   notes: Record<string, number>
+  /** Requests that left for Drip, and how many of them got no answer (Drip unreachable, cut off, timed out). */
   requests: number
+  unanswered: number
   requestsByEndpoint: Record<string, number>
   /** Set when a signal stopped the run before the input was read to its end. */
   interrupted?: string
 }
 
 interface Pending {
+  file?: string
   position: number
   line: number
   event: SegmentEvent
@@ -87,15 +98,19 @@ export class Runner {
     delivered: 0,
     rejected: 0,
     failed: 0,
+    deferred: 0,
     skipped: 0,
     reasons: {},
     notes: {},
     requests: 0,
+    unanswered: 0,
     requestsByEndpoint: {}
   }
   private readonly destination: Destination<Settings>
   private readonly watcher: Instrumented<Settings>
   private readonly matchers: Matcher[]
+  /** Input items with results still to come: how many, and whether all so far were deliveries. */
+  private readonly unsettled = new Map<string, { file?: string; position: number; left: number; delivered: boolean }>()
 
   constructor(private readonly options: RunOptions) {
     this.watcher = instrument(options.definition)
@@ -125,7 +140,7 @@ export class Runner {
 
   /** Sends one input item (or queues it for its batch). */
   async push(item: InputItem): Promise<void> {
-    const where = { position: item.position, line: item.line }
+    const where = { ...(item.file ? { file: item.file } : {}), position: item.position, line: item.line }
     if (!item.event) {
       this.summary.unparsable++
       this.report({ ...where, outcome: 'unparsable', message: item.error })
@@ -143,6 +158,7 @@ export class Runner {
       this.report({ ...describe(where, event), outcome: 'skipped', message: 'no mapping subscribes to this event' })
       return
     }
+    this.unsettled.set(itemKey(where), { ...where, left: matched.length, delivered: true })
     // Drip must see each person's events in the order of the input: an identify sent after that person's track
     // would meet a person the track already created, and its initial status would not apply. So a batch holding
     // this person's earlier events goes first: at once for an event sent alone, or before this event's own batch.
@@ -180,14 +196,33 @@ export class Runner {
     return this.summary
   }
 
-  /** Replays every item; when `signal` aborts, stops reading, sends what was read and reports it. */
+  /**
+   * Replays every item; when `signal` aborts, stops reading, sends what was read and reports it. Stopped because
+   * Drip's hourly budget is spent (reason BUDGET), what was read but not sent is deferred instead: it would only meet
+   * refusals.
+   */
   async run(items: AsyncIterable<InputItem>, signal?: AbortSignal): Promise<RunSummary> {
     for await (const item of items) {
       if (signal?.aborted) break
       await this.push(item)
     }
     if (signal?.aborted) this.summary.interrupted = String(signal.reason ?? 'interrupted')
+    if (this.summary.interrupted === 'BUDGET') return this.defer()
     return this.finish()
+  }
+
+  /** Reports what is still queued as deferred, unsent. */
+  private defer(): RunSummary {
+    for (const matcher of this.matchers) {
+      const action = matcher.subscription.partnerAction
+      for (const pending of matcher.pending) {
+        const message = "not sent: Drip's hourly budget is spent; the next run sends it"
+        this.report({ ...describe(pending, pending.event), action, outcome: 'deferred', message })
+      }
+      matcher.pending = []
+      matcher.people.clear()
+    }
+    return this.summary
   }
 
   private settingsFor(matcher: Matcher): JSONObject {
@@ -202,8 +237,10 @@ export class Runner {
     const last = exchanges[exchanges.length - 1]
     const base = { ...describe(where, event), action, request: requestLine(exchanges), status: last?.response?.status }
     if (!error) {
-      const executed = value?.find((r) => r.output === 'Action Executed') as { data?: { notes?: string[] } } | undefined
-      this.report({ ...base, outcome: 'delivered', notes: executed?.data?.notes })
+      const executed = value?.find((r) => r.output === 'Action Executed') as
+        { data?: { notes?: string[]; rate_limit_remaining?: number } } | undefined
+      const budgetLeft = budgetOf(exchanges, executed?.data?.rate_limit_remaining)
+      this.report({ ...base, outcome: 'delivered', notes: executed?.data?.notes, ...budgetLeft })
       return
     }
     const failure = error as Error & { status?: number }
@@ -249,8 +286,14 @@ export class Runner {
       }
       const status = Number(result.status)
       if (status < 300) {
-        const notes = (result.body as { notes?: string[] } | undefined)?.notes
-        this.report({ ...base, status, outcome: 'delivered', notes })
+        const body = result.body as { notes?: string[]; rate_limit_remaining?: number } | undefined
+        this.report({
+          ...base,
+          status,
+          outcome: 'delivered',
+          notes: body?.notes,
+          ...budgetOf(exchanges, body?.rate_limit_remaining)
+        })
         return
       }
       // actions-core says who refused it: Drip (the record was sent) or the integration (it never left).
@@ -274,13 +317,16 @@ export class Runner {
     this.destination.responses.length = 0
     for (const exchange of captured.exchanges) {
       this.summary.requests++
+      if (!exchange.response) this.summary.unanswered++
       const endpoint = endpointOf(exchange)
       this.summary.requestsByEndpoint[endpoint] = (this.summary.requestsByEndpoint[endpoint] ?? 0) + 1
     }
     return captured
   }
 
-  private report(result: EventResult): void {
+  private report(reported: EventResult): void {
+    // Drip's hourly limit refuses nothing for good: the event waits for the next run.
+    const result: EventResult = isHourlyLimit(reported) ? { ...reported, outcome: 'deferred' } : reported
     if (result.outcome !== 'unparsable') this.summary[result.outcome]++
     if ((result.outcome === 'rejected' || result.outcome === 'failed') && result.message) {
       this.summary.reasons[result.message] = (this.summary.reasons[result.message] ?? 0) + 1
@@ -288,6 +334,21 @@ export class Runner {
     for (const note of result.notes ?? []) this.summary.notes[note] = (this.summary.notes[note] ?? 0) + 1
     if (!result.notes?.length) delete result.notes
     this.options.onResult(result)
+    this.settle(result)
+  }
+
+  /** Counts a result towards its input item; the item is settled once every subscription that took it answered. */
+  private settle(result: EventResult): void {
+    const key = itemKey(result)
+    const item = this.unsettled.get(key) ?? { ...result, left: 1, delivered: true }
+    item.left--
+    item.delivered &&= result.outcome === 'delivered'
+    if (item.left > 0) {
+      this.unsettled.set(key, item)
+      return
+    }
+    this.unsettled.delete(key)
+    this.options.onSettled?.({ file: result.file, position: result.position, delivered: item.delivered })
   }
 }
 
@@ -321,12 +382,27 @@ function personKeys(event: SegmentEvent): string[] {
 }
 
 function describe(
-  where: Pick<EventResult, 'position' | 'line'>,
+  where: Pick<EventResult, 'file' | 'position' | 'line'>,
   event: SegmentEvent
-): Pick<EventResult, 'position' | 'line' | 'type' | 'name'> {
+): Pick<EventResult, 'file' | 'position' | 'line' | 'type' | 'name'> {
   const name =
     event.type === 'track' ? event.event : event.type === 'page' || event.type === 'screen' ? event.name : undefined
-  return { position: where.position, line: where.line, type: event.type, ...(name ? { name } : {}) }
+  const file = where.file ? { file: where.file } : {}
+  return { ...file, position: where.position, line: where.line, type: event.type, ...(name ? { name } : {}) }
+}
+
+const itemKey = (where: Pick<EventResult, 'file' | 'position'>) => `${where.file ?? ''}#${where.position}`
+
+/** Drip's hourly rate limit (not its "same person" 429, which a retry soon clears). */
+const isHourlyLimit = (result: EventResult) =>
+  result.status === 429 && /^Drip's hourly rate limit/.test(result.message ?? '')
+
+/** The budget Drip says is left, for the kind of request that carried the event. */
+function budgetOf(exchanges: Exchange[], remaining: number | undefined): Pick<EventResult, 'budgetLeft'> {
+  const last = exchanges[exchanges.length - 1]
+  if (remaining === undefined || !last) return {}
+  const kind = /\/batch(es)?$/.test(new URL(last.request.url).pathname) ? 'batch' : 'single'
+  return { budgetLeft: { kind, remaining } }
 }
 
 /** Which endpoint an exchange went to, emails, tags and ids in the path shown as Drip's docs name them. */

@@ -32,6 +32,12 @@ export class RateLimits {
     return Math.max(0, this.limits[budget] - this.current(account)[budget])
   }
 
+  /** How long until this account's window ends and its budgets are whole again. */
+  resetsInMs(account: string): number {
+    const usage = this.usage.get(account)
+    return usage ? Math.max(0, usage.windowStart + this.limits.windowMs - this.now()) : 0
+  }
+
   reset(): void {
     this.usage.clear()
   }

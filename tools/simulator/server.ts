@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http'
 import type { AddressInfo, Socket } from 'net'
-import { writeFileSync } from 'fs'
+import { readFileSync, writeFileSync } from 'fs'
 import { createHash, randomUUID } from 'crypto'
 import { AccountState, type Person, type ShopperActivityKind } from './state'
 import { dripRequestSchemas, type DripValidationError, type RequestSchemas } from './schemas'
@@ -101,6 +101,7 @@ export class DripSimulator {
   private readonly rateLimits: RateLimits
   private readonly faults: Fault[] = []
   private chaosRun?: Chaos
+  private clockOffsetMs = 0
   private readonly chaosSeen = new Map<string, number>()
   private readonly schemas: RequestSchemas
   private readonly sockets = new Set<Socket>()
@@ -122,7 +123,7 @@ export class DripSimulator {
     }
     const tokens = options.tokens ?? { [DEMO_API_TOKEN]: accounts.map((a) => a.id) }
     this.tokens = new Map(Object.entries(tokens).map(([token, ids]) => [token, new Set(ids)]))
-    this.rateLimits = new RateLimits({ ...DRIP_LIMITS, ...options.limits })
+    this.rateLimits = new RateLimits({ ...DRIP_LIMITS, ...options.limits }, () => Date.now() + this.clockOffsetMs)
     this.schemas = dripRequestSchemas()
   }
 
@@ -162,6 +163,19 @@ export class DripSimulator {
     this.faults.push({ times: 1, ...fault })
   }
 
+  /**
+   * Moves the simulator's clock on, as if `ms` had passed: how a replay waits out Drip's hourly budget on virtual
+   * time (the runner's --wait) instead of for an hour.
+   */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms
+  }
+
+  /** How long until an account's hourly budgets are whole again, on the simulator's clock. */
+  budgetBackInMs(account = DEMO_ACCOUNT_ID): number {
+    return this.rateLimits.resetsInMs(account)
+  }
+
   /** Starts (or, without an argument, ends) faults at a rate; see Chaos. */
   chaos(chaos?: Chaos): void {
     this.chaosRun = chaos
@@ -192,6 +206,12 @@ export class DripSimulator {
 
   dump(file: string): void {
     writeFileSync(file, JSON.stringify(this.state(), null, 2))
+  }
+
+  /** Takes back the accounts a `dump` wrote: a simulated Drip account outlives one run, as a real one does. */
+  load(file: string): void {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as ReturnType<DripSimulator['state']>
+    for (const snapshot of saved.accounts) this.accounts.get(snapshot.id)?.restore(snapshot)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

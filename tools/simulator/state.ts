@@ -84,6 +84,8 @@ export class AccountState {
   readonly shopperActivity = new Map<string, ShopperRecord>()
   /** Events received in all; `events` keeps only the newest `keepEvents` so long runs stay small. */
   eventCount = 0
+  /** Person records written in all (a person written twice counts twice): replays check no event went twice. */
+  subscriberWrites = 0
 
   readonly campaigns = new Map<string, Sequence>(DEMO_CAMPAIGNS.map((c) => [c.id, { ...c, members: [] }]))
   readonly workflows = new Map<string, Sequence>(DEMO_WORKFLOWS.map((w) => [w.id, { ...w, members: [] }]))
@@ -172,6 +174,7 @@ export class AccountState {
 
   /** Create or update a person as Drip does: by email (or Drip id), `status` over `initial_status`, tags merged. */
   upsertSubscriber(input: Record<string, unknown>, now = new Date()): Person {
+    this.subscriberWrites++
     const stamp = now.toISOString()
     let person = this.find(input)
     const newEmail = typeof input.new_email === 'string' ? input.new_email : undefined
@@ -280,9 +283,25 @@ export class AccountState {
       people: [...this.people.values()],
       events: this.events,
       event_count: this.eventCount,
+      subscriber_writes: this.subscriberWrites,
       shopper_activity: [...this.shopperActivity.values()],
       campaigns: [...this.campaigns.values()],
       workflows: [...this.workflows.values()]
+    }
+  }
+
+  /** Takes back what `snapshot()` gave: the account as an earlier run left it. */
+  restore(snapshot: ReturnType<AccountState['snapshot']>): void {
+    for (const person of snapshot.people) this.people.set(key(person.email), person)
+    this.events.push(...snapshot.events)
+    this.eventCount = snapshot.event_count
+    this.subscriberWrites = snapshot.subscriber_writes ?? 0
+    for (const record of snapshot.shopper_activity) this.shopperActivity.set(record.key, record)
+    for (const [lists, saved] of [
+      [this.campaigns, snapshot.campaigns],
+      [this.workflows, snapshot.workflows]
+    ] as const) {
+      for (const list of saved) lists.set(list.id, list)
     }
   }
 
