@@ -9,8 +9,10 @@ import { Analytics } from '@segment/analytics-node'
 // (identify with Segment's reserved traits in the spec's camelCase, e-commerce and plain tracks, page, group, alias,
 // Engage audiences, events turned off for this destination through `integrations`). What the library posted is
 // written to test/fixtures/segment-library-events.ndjson, which the tests replay. Run it again to refresh the file.
+// `-- --shop`: a server-side shop's journey instead (the shop's backend sending carts and orders, with no page), into
+// test/fixtures/server-side-shop.ndjson.
 
-const OUT = path.join(__dirname, '..', 'test', 'fixtures', 'segment-library-events.ndjson')
+const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures')
 const START = Date.UTC(2026, 10, 20, 9, 0, 0)
 
 /** Events a source turned off for this destination, as a Segment source can: Segment would not deliver these. */
@@ -19,7 +21,10 @@ const TURNED_OFF = [
   { on: 4, event: 'Not For Drip', integrations: { 'Drip (Actions)': false }, offset: 9 }
 ]
 
-async function main() {
+type At = (minutes: number) => Date
+
+/** What the library posts for the events `send` makes, to a capture server on 127.0.0.1. */
+async function captured(send: (analytics: Analytics, at: At) => void): Promise<unknown[]> {
   const received: unknown[] = []
   const server = createServer((req, res) => {
     let body = ''
@@ -33,8 +38,14 @@ async function main() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   const analytics = new Analytics({ writeKey: 'capture', host: `http://127.0.0.1:${port}`, flushAt: 20, maxRetries: 0 })
+  send(analytics, (minutes) => new Date(START + minutes * 60_000))
+  await analytics.closeAndFlush()
+  server.close()
+  return received
+}
 
-  const at = (minutes: number) => new Date(START + minutes * 60_000)
+/** 30 people through a web source and a server: identify, page, tracks, orders, groups, aliases, audiences. */
+function libraryJourney(analytics: Analytics, at: At) {
   const currencies = ['USD', 'EUR', 'JPY', 'KWD', 'GBP']
   for (let i = 0; i < 30; i++) {
     const userId = `user-${i}`
@@ -119,10 +130,54 @@ async function main() {
         analytics.track({ userId, event, properties: { email }, integrations, timestamp: at(i + offset) })
     }
   }
-  await analytics.closeAndFlush()
-  server.close()
-  writeFileSync(OUT, received.map((event) => JSON.stringify(event)).join('\n') + '\n')
-  console.log(`wrote ${received.length} events to ${path.relative(process.cwd(), OUT)}`)
+}
+
+/**
+ * A server-side shop: its backend sends each of 30 shoppers' carts (Cart Viewed, Checkout Started) and some orders
+ * through the Node library, as the e-commerce spec has them: cart and checkout ids, products, no cart URL and no page.
+ */
+function shopJourney(analytics: Analytics, at: At) {
+  for (let i = 0; i < 30; i++) {
+    const userId = `shopper-${i}`
+    const email = `shopper.${i}@example.com`
+    const products = [
+      { product_id: `p-${i % 5}`, sku: `SKU-${i % 5}`, name: 'Logo Mug', price: 12.5, quantity: 1 + (i % 2) }
+    ]
+    analytics.identify({ userId, traits: { email, firstName: `Shopper${i}` }, timestamp: at(i) })
+    analytics.track({
+      userId,
+      event: 'Cart Viewed',
+      properties: { cart_id: `cart-${i}`, products },
+      context: { traits: { email } },
+      timestamp: at(i + 1)
+    })
+    if (i % 6 !== 5) {
+      analytics.track({
+        userId,
+        event: 'Checkout Started',
+        properties: { checkout_id: `checkout-${i}`, order_id: `order-${i}`, value: 12.5, currency: 'USD', products },
+        context: { traits: { email } },
+        timestamp: at(i + 2)
+      })
+    }
+    if (i % 3 === 0) {
+      analytics.track({
+        userId,
+        event: 'Order Completed',
+        properties: { order_id: `order-${i}`, total: 12.5, currency: 'USD', products },
+        context: { traits: { email } },
+        timestamp: at(i + 3)
+      })
+    }
+  }
+}
+
+async function main() {
+  const shop = process.argv.includes('--shop')
+  const out = path.join(FIXTURES, shop ? 'server-side-shop.ndjson' : 'segment-library-events.ndjson')
+  const received = await captured(shop ? shopJourney : libraryJourney)
+  writeFileSync(out, received.map((event) => JSON.stringify(event)).join('\n') + '\n')
+  console.log(`wrote ${received.length} events to ${path.relative(process.cwd(), out)}`)
 }
 
 main().catch((error) => {

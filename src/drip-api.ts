@@ -223,7 +223,7 @@ export async function dripRequest(
     // A request that failed gives its connection back to nobody.
     sent?.destroy()
     if (timedOut) throw requestTimedOut()
-    throw dripErrorFrom(error, checked.account, checked.redact)
+    throw dripErrorFrom(error, checked.account, checked.redact, url)
   } finally {
     clearTimeout(timer)
   }

@@ -78,7 +78,8 @@ export interface DripErrorRule {
    */
   raises: string
   matches: (status: number, drip: DripErrorBody) => boolean
-  error: (status: number, drip: DripErrorBody, account: string) => DripActionError
+  /** `path`: the request's path, when known (a 404 says what was not there). */
+  error: (status: number, drip: DripErrorBody, account: string, path?: string) => DripActionError
 }
 
 /**
@@ -104,13 +105,7 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
     answer: '404',
     raises: 'IntegrationError `NOT_FOUND`',
     matches: (status) => status === 404,
-    error: (_s, drip, account) =>
-      new IntegrationError(
-        `Drip found nothing at account ${account} (404: ${drip.message}). Check the Account ID setting, and that the ` +
-          'API key belongs to a user of that account.',
-        'NOT_FOUND',
-        404
-      )
+    error: (_s, drip, account, path) => new IntegrationError(notFound(account, path, drip.message), 'NOT_FOUND', 404)
   },
   {
     answer: '422 `{errors: [{code, attribute, message}]}`',
@@ -169,10 +164,28 @@ export const NO_ANSWER_RULES = [
   { answer: 'a failure of the destination itself on one event', raises: 'IntegrationError 400' }
 ]
 
-export function classifyDripError(status: number, text: string, account: string): DripActionError {
+export function classifyDripError(status: number, text: string, account: string, path?: string): DripActionError {
   const drip = parseDripError(text)
-  const rule = DRIP_ERROR_RULES.find((r) => r.matches(status, drip))!
-  return rule.error(status, drip, account)
+  // The last rule matches every answer.
+  const rule = DRIP_ERROR_RULES.find((r) => r.matches(status, drip)) ?? DRIP_ERROR_RULES[DRIP_ERROR_RULES.length - 1]
+  return rule.error(status, drip, account, path)
+}
+
+/** What a 404 means, by what the path names: an Email Series, a workflow, a person, or else the account itself. */
+function notFound(account: string, path = '', said: string): string {
+  const named = /\/v2\/\d+\/(campaigns|workflows|subscribers)\/(?!batches$)([^/?]+)/.exec(path)
+  const id = named ? decodeURIComponent(named[2]) : ''
+  if (named?.[1] === 'campaigns') {
+    return `Drip has no Email Series ${id} in account ${account} (404: ${said}). Pick one in Email Series: its list shows the account's.`
+  }
+  if (named?.[1] === 'workflows') {
+    return `Drip has no workflow ${id} in account ${account} (404: ${said}). Pick one in Workflow: its list shows the account's active ones.`
+  }
+  if (named?.[1] === 'subscribers') return `Drip has no person ${id} in account ${account} (404: ${said}).`
+  return (
+    `Drip found nothing at account ${account} (404: ${said}). Check the Account ID setting, and that the API key ` +
+    'belongs to a user of that account.'
+  )
 }
 
 /** Errors of the network or the connection, as Node and node-fetch name them: worth retrying. */
@@ -196,10 +209,15 @@ const TRANSPORT_CODES = new Set([
  * text. Only a failure of the transport is retried: anything else is this event's own failure, and retrying it would
  * fail again.
  */
-export function dripErrorFrom(error: unknown, account: string, redact: (text: string) => string): DripActionError {
+export function dripErrorFrom(
+  error: unknown,
+  account: string,
+  redact: (text: string) => string,
+  url?: string
+): DripActionError {
   if (error instanceof HTTPError) {
     const response = error.response as ModifiedResponse
-    return classifyDripError(response.status, redact(response.content ?? ''), account)
+    return classifyDripError(response.status, redact(response.content ?? ''), account, url && new URL(url).pathname)
   }
   if (
     error instanceof IntegrationError ||
@@ -254,5 +272,5 @@ type ErrorType = keyof typeof ErrorCodes
 export function errorType(error: DripActionError): ErrorType {
   const code = (error as { code?: string }).code
   if (code && code in ErrorCodes) return code as ErrorType
-  return getErrorCodeFromHttpStatus(error.status ?? 500) as ErrorType
+  return getErrorCodeFromHttpStatus(error.status ?? 500)
 }

@@ -59,6 +59,18 @@ export const eventEmail: InputField = {
   default: firstOf(['$.properties.email', '$.context.traits.email'])
 }
 
+/**
+ * The person an order, a cart, a tag change or a list is about. Not required of the runtime, whose refusal could
+ * only name the key: the destination refuses an empty one itself, saying where the default looked.
+ */
+export const eventPersonEmail: InputField = {
+  ...eventEmail,
+  description:
+    "The person's email address: the default looks in properties.email, then context.traits.email (the identified " +
+    "person's traits, which Segment's libraries add to every event).",
+  required: false
+}
+
 export const eventTime: InputField = {
   label: 'Event Time',
   description:
@@ -116,7 +128,8 @@ export const workflowId: InputField = {
     'The workflow (active ones are listed). Drip silently ignores a workflow that is not active: the request succeeds ' +
     'and nothing happens, so activate the workflow in Drip first.',
   type: 'string',
-  required: true,
+  // Refused by the destination when empty, by its label (the runtime's refusal would name the key).
+  required: false,
   dynamic: true
 }
 
@@ -132,7 +145,7 @@ export const joiningSubscriber: Record<
   'email' | 'user_id' | 'time_zone' | 'custom_fields' | 'tags' | 'prospect',
   InputField
 > = {
-  email: eventEmail,
+  email: eventPersonEmail,
   user_id: userId,
   time_zone: timeZone,
   custom_fields: personCustomFields,
@@ -172,7 +185,7 @@ export const shopperInitialStatus: InputField = {
 /** Who an order or cart comes from, and about whom: the fields orders and carts open with. */
 export const shopperPerson: Record<'provider' | 'email' | 'initial_status', InputField> = {
   provider,
-  email: eventEmail,
+  email: eventPersonEmail,
   initial_status: shopperInitialStatus
 }
 

@@ -8,7 +8,7 @@ import type { Settings } from '../src/generated-types'
 import { instrument, type Exchange } from './instrument'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from './simulator'
 import { readBody, BodyTooLarge } from './http'
-import { withDefaults } from './subscriptions'
+import { mappingProblem, withDefaults } from './subscriptions'
 
 // `npm run serve`: the routes and reply shapes of action-destinations' local server (`./bin/run serve`), so Segment's
 // Actions Tester and curl can drive the destination: GET /manifest, POST /authenticate, POST /<actionSlug>.
@@ -95,6 +95,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   }
   for (const [slug, action] of Object.entries(destination.actions)) {
     routes[`/${slug}`] = async (body) => {
+      // A key that is no field (a typo, a label) would be dropped by the runtime without a word: refused here.
+      const problem = mappingProblem(def, slug, body.mapping)
+      if (problem) return [{ statusCode: 400, message: problem, fields: {}, requestError: true }]
       const mapping = withDefaults(def, slug, (body.mapping as JSONObject) ?? {})
       const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }
       // Each request's exchanges are its own, however many run at once.

@@ -46,6 +46,29 @@ export function withDefaults<S>(definition: DestinationDefinition<S>, action: st
   return { ...defaultValues(definition.actions[action].fields), ...mapping }
 }
 
+/**
+ * Why a mapping cannot be what the admin meant, or undefined: not an object, or a key that is no field of the action
+ * (a typo, or a label used as a key, which the runtime would drop without a word).
+ */
+export function mappingProblem<S>(
+  definition: DestinationDefinition<S>,
+  action: string,
+  mapping: unknown
+): string | undefined {
+  if (mapping === undefined) return undefined
+  if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping)) {
+    return `"mapping" must be an object of field keys and values, not ${JSON.stringify(mapping)}`
+  }
+  const fields = definition.actions[action].fields
+  const unknown = Object.keys(mapping).filter((key) => !Object.prototype.hasOwnProperty.call(fields, key))
+  if (unknown.length === 0) return undefined
+  const known = Object.entries(fields)
+    .map(([key, field]) => `${key} (${field.label})`)
+    .join(', ')
+  const named = unknown.map((key) => `"${key}"`).join(', ')
+  return `${named} ${unknown.length === 1 ? 'is no field' : 'are no fields'} of ${action}; its fields are ${known}`
+}
+
 const EVENT_TYPES = new Set(['track', 'identify', 'page', 'screen', 'group', 'alias'])
 
 /**
@@ -73,8 +96,9 @@ export function fqlProblem(subscribe: string): string | undefined {
 
 /**
  * Subscriptions from a JSON file: each entry is either `{"preset": "<preset name>"}` (the destination's preset as
- * Segment sets it up) or `{"partnerAction", "subscribe", "mapping"}`, whose mapping lists the fields it changes from
- * the action's defaults (see withDefaults).
+ * Segment sets it up, with `"mapping"` changing some of its fields if given) or `{"partnerAction", "subscribe",
+ * "mapping"}`, whose mapping lists the fields it changes from the action's defaults (see withDefaults). A mapping key
+ * that is no field of the action is an error naming it.
  */
 export function readMapping<S>(definition: DestinationDefinition<S>, file: string): DripSubscription[] {
   let value: unknown
@@ -94,14 +118,18 @@ export function readMapping<S>(definition: DestinationDefinition<S>, file: strin
       if (!preset) {
         throw new UsageError(`${where} names no preset "${entry.preset}" (${presets.map((p) => p.name).join(', ')})`)
       }
-      return preset
+      const problem = mappingProblem(definition, preset.partnerAction, entry.mapping)
+      if (problem) throw new UsageError(`${where}: ${problem}`)
+      return { ...preset, mapping: { ...preset.mapping, ...((entry.mapping as JSONObject) ?? {}) } }
     }
     if (!entry.partnerAction || !definition.actions[entry.partnerAction]) {
       throw new UsageError(`${where} names no known action (${Object.keys(definition.actions).join(', ')})`)
     }
+    const problem = mappingProblem(definition, entry.partnerAction, entry.mapping)
+    if (problem) throw new UsageError(`${where}: ${problem}`)
     if (typeof entry.subscribe !== 'string') throw new UsageError(`${where} has no "subscribe" FQL`)
-    const problem = fqlProblem(entry.subscribe)
-    if (problem) throw new UsageError(`${where}: "${entry.subscribe}" is not a valid trigger: ${problem}`)
+    const invalid = fqlProblem(entry.subscribe)
+    if (invalid) throw new UsageError(`${where}: "${entry.subscribe}" is not a valid trigger: ${invalid}`)
     return {
       name: entry.name,
       partnerAction: entry.partnerAction,

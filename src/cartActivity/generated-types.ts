@@ -6,9 +6,9 @@ export interface Payload {
    */
   provider: string
   /**
-   * The person's email address.
+   * The person's email address: the default looks in properties.email, then context.traits.email (the identified person's traits, which Segment's libraries add to every event).
    */
-  email: string
+  email?: string
   /**
    * The subscription status of a person Drip does not know yet. Drip subscribes such a person when this is left out, so it defaults to unsubscribed unless the event says otherwise (properties.initial_status).
    */
@@ -30,9 +30,13 @@ export interface Payload {
    */
   cart_public_id?: string
   /**
-   * A link back to the cart in your store, for the abandoned-cart email: properties.cart_url, else the page's URL.
+   * A link back to the cart in your store, for the abandoned-cart email: properties.cart_url, else the page's URL. Events from a server have no page: set Cart URL Template for them. Drip needs one or the other.
    */
-  cart_url: string
+  cart_url?: string
+  /**
+   * The cart's URL in your store, made from the cart when Cart URL is empty, as it is for events from a server (no page): e.g. https://shop.example.com/cart/{cart_id}. {cart_id} and {cart_public_id} are replaced by the cart's, URL-encoded. Set it once for a server-side shop; abandoned-cart emails link to it.
+   */
+  cart_url_template?: string
   /**
    * The cart's total, discounts included. In currency units (e.g. 12.34).
    */

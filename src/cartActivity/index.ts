@@ -43,10 +43,21 @@ const cartActivity = (target: DripTarget): ActionDefinition<Settings, Payload> =
     cart_url: {
       label: 'Cart URL',
       description:
-        "A link back to the cart in your store, for the abandoned-cart email: properties.cart_url, else the page's URL.",
+        "A link back to the cart in your store, for the abandoned-cart email: properties.cart_url, else the page's URL. " +
+        'Events from a server have no page: set Cart URL Template for them. Drip needs one or the other.',
       type: 'string',
-      required: true,
+      // Not required of the runtime: when empty, the template makes it, and the refusal says what to set.
+      required: false,
       default: firstOf(['$.properties.cart_url', '$.context.page.url'])
+    },
+    cart_url_template: {
+      label: 'Cart URL Template',
+      description:
+        "The cart's URL in your store, made from the cart when Cart URL is empty, as it is for events from a server " +
+        '(no page): e.g. https://shop.example.com/cart/{cart_id}. {cart_id} and {cart_public_id} are replaced by the ' +
+        "cart's, URL-encoded. Set it once for a server-side shop; abandoned-cart emails link to it.",
+      type: 'string',
+      required: false
     },
     grand_total: money('Grand Total', "The cart's total, discounts included.", [
       '$.properties.total',

@@ -2,7 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { sending, type DripTarget } from '../drip-api'
-import { eventEmail } from '../fields'
+import { eventPersonEmail } from '../fields'
 import { deletePlan } from '../records/lifecycle'
 
 const deletePerson = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
@@ -10,7 +10,7 @@ const deletePerson = (target: DripTarget): ActionDefinition<Settings, Payload> =
   description:
     'Delete a person and everything Drip holds about them. A person Drip does not have counts as deleted already.',
   defaultSubscription: 'type = "track" and event = "User Deleted"',
-  fields: { email: eventEmail },
+  fields: { email: eventPersonEmail },
   ...sending(target, { plan: deletePlan })
 })
 

@@ -6,9 +6,9 @@ export interface Payload {
    */
   provider: string
   /**
-   * The person's email address.
+   * The person's email address: the default looks in properties.email, then context.traits.email (the identified person's traits, which Segment's libraries add to every event).
    */
-  email: string
+  email?: string
   /**
    * The subscription status of a person Drip does not know yet. Drip subscribes such a person when this is left out, so it defaults to unsubscribed unless the event says otherwise (properties.initial_status).
    */

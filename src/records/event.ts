@@ -26,7 +26,7 @@ export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
     notes.push('Properties: "value" left out: Drip reads it as the conversion value, in whole cents.')
   }
   if (payload.value !== undefined && payload.value !== null) {
-    const value = inMinorUnits(payload.value, payload.currency, notes)
+    const value = inMinorUnits(payload.value, payload.currency, notes, 'Conversion Value')
     if (value !== undefined && Math.abs(value) < DRIP_MAX_CONVERSION_VALUE)
       properties = { ...(properties ?? {}), value }
     else {

@@ -8,7 +8,17 @@ import type { Payload as StartWorkflowPayload } from '../startWorkflow/generated
 import type { Payload as RemoveFromWorkflowPayload } from '../removeFromWorkflow/generated-types'
 import { segment, type Plan } from '../drip-api'
 import { customFields } from './subscriber'
-import { dripInteger, personEmail, tagList, text, withNotes, withoutUndefined, type Built } from './values'
+import {
+  dripInteger,
+  needed,
+  personEmail,
+  tagChanges,
+  tagList,
+  text,
+  withNotes,
+  withoutUndefined,
+  type Built
+} from './values'
 
 // What Drip customers do besides profiles and events, as the calls Drip's REST API takes: tags, unsubscribes,
 // deletion, Email Series and workflows. Every email, tag and id that goes into a path is encoded.
@@ -17,10 +27,11 @@ import { dripInteger, personEmail, tagList, text, withNotes, withoutUndefined, t
 export function tagsPlan(payload: TagsPayload): Built<Plan> {
   const who = personEmail(payload.email)
   if ('error' in who) return who
-  const add = tagList(payload.tags) ?? []
-  const remove = tagList(payload.remove_tags) ?? []
+  const notes: string[] = []
+  const { add = [], remove = [] } = tagChanges(payload.tags, payload.remove_tags, notes)
   if (add.length === 0 && remove.length === 0) {
-    return { error: 'Tags to Add and Tags to Remove are both empty: there is nothing to change.' }
+    const why = notes.length > 0 ? notes[0] : 'Tags to Add and Tags to Remove are both empty.'
+    return { error: `${why} There is nothing to change.` }
   }
   const calls: Plan['calls'] = []
   if (add.length > 0) {
@@ -29,7 +40,7 @@ export function tagsPlan(payload: TagsPayload): Built<Plan> {
   for (const tag of remove) {
     calls.push({ method: 'DELETE', path: `subscribers/${segment(who.email)}/tags/${segment(tag)}`, absentIsDone: true })
   }
-  return { record: { calls, sent: withoutUndefined({ email: who.email, tags: add, remove_tags: remove }) } }
+  return withNotes({ calls, sent: withoutUndefined({ email: who.email, tags: add, remove_tags: remove }) }, notes)
 }
 
 /** The same change as one person in a `subscribers/batches` request, which takes `tags` and `remove_tags`. */
@@ -37,13 +48,12 @@ export function tagsRecord(payload: TagsPayload): Built<JSONLikeObject> {
   const planned = tagsPlan(payload)
   if ('error' in planned) return planned
   const { email, tags, remove_tags } = planned.record.sent as { email: string; tags: string[]; remove_tags: string[] }
-  return {
-    record: withoutUndefined({
-      email,
-      tags: tags.length ? tags : undefined,
-      remove_tags: remove_tags.length ? remove_tags : undefined
-    }) as JSONLikeObject
-  }
+  const record = withoutUndefined({
+    email,
+    tags: tags.length ? tags : undefined,
+    remove_tags: remove_tags.length ? remove_tags : undefined
+  }) as JSONLikeObject
+  return withNotes(record, planned.notes ?? [])
 }
 
 /** From every mailing (`unsubscribe_all`), or from one Email Series only (`remove?campaign_id=`). */
@@ -126,8 +136,13 @@ function joinPlan(
   return withNotes({ calls: [{ method: 'POST', path, body: { subscribers: [subscriber] } }], sent: subscriber }, notes)
 }
 
+const PICK_SERIES = 'Pick the Email Series to subscribe people to; its list shows the active ones.'
+const PICK_WORKFLOW = "Pick the workflow; its list shows the account's active ones."
+
 export function campaignPlan(payload: CampaignPayload): Built<Plan> {
-  return joinPlan('campaigns', payload.campaign_id, payload, (notes) => ({
+  const series = needed(payload.campaign_id, 'Email Series', PICK_SERIES)
+  if ('error' in series) return series
+  return joinPlan('campaigns', series.value, payload, (notes) => ({
     double_optin: payload.double_optin,
     starting_email_index: dripInteger(payload.starting_email_index, 'Starting Email Index', notes),
     reactivate_if_removed: payload.reactivate_if_removed
@@ -135,16 +150,20 @@ export function campaignPlan(payload: CampaignPayload): Built<Plan> {
 }
 
 export function startWorkflowPlan(payload: StartWorkflowPayload): Built<Plan> {
-  return joinPlan('workflows', payload.workflow_id, payload, () => ({
+  const workflow = needed(payload.workflow_id, 'Workflow', PICK_WORKFLOW)
+  if ('error' in workflow) return workflow
+  return joinPlan('workflows', workflow.value, payload, () => ({
     first_name: text(payload.first_name),
     last_name: text(payload.last_name)
   }))
 }
 
 export function removeFromWorkflowPlan(payload: RemoveFromWorkflowPayload): Built<Plan> {
+  const workflow = needed(payload.workflow_id, 'Workflow', PICK_WORKFLOW)
+  if ('error' in workflow) return workflow
   const who = personEmail(payload.email)
   if ('error' in who) return who
-  const path = `workflows/${segment(payload.workflow_id)}/subscribers/${segment(who.email)}`
+  const path = `workflows/${segment(workflow.value)}/subscribers/${segment(who.email)}`
   return {
     record: {
       calls: [{ method: 'DELETE', path, absentIsDone: true }],

@@ -115,11 +115,18 @@ export function buildOrder(payload: OrderPayload): Built<DripShopperRecord> {
   if (refund && payload.refund_amount === undefined) {
     notes.push("Refund Amount is empty: Drip lowers the person's lifetime value only by a refund amount.")
   }
+  // A refund keeps the order's total as it was (Drip's rule): a mapped Grand Total would change it.
+  const grandTotal = refund ? undefined : payload.grand_total
+  if (refund && payload.grand_total !== undefined) {
+    notes.push(
+      `Grand Total left out: a ${payload.action} order keeps its total; Drip takes the refund as Refund Amount.`
+    )
+  }
   const order = withoutUndefined({
     ...basics.fields,
     order_id: payload.order_id,
     order_public_id: text(payload.order_public_id),
-    grand_total: amount(payload.grand_total),
+    grand_total: amount(grandTotal),
     total_discounts: amount(payload.total_discounts),
     total_taxes: amount(payload.total_taxes),
     total_fees: amount(payload.total_fees),
@@ -133,17 +140,47 @@ export function buildOrder(payload: OrderPayload): Built<DripShopperRecord> {
   return withNotes(order, notes)
 }
 
+/**
+ * The cart's URL: Cart URL (the event's, or its page's), else Cart URL Template filled in. Drip refuses a cart without
+ * one, and never gets a made-up one: with nothing to build from, the refusal says which field to set.
+ */
+function cartUrl(payload: CartPayload): { url: string } | { error: string } {
+  const given = text(payload.cart_url)
+  if (given) return { url: given }
+  const template = text(payload.cart_url_template)
+  if (!template) {
+    return {
+      error:
+        'Cart URL: empty, and Drip needs a link to every cart (its abandoned-cart emails point to it). The default ' +
+        "looks in properties.cart_url, then the page's URL (context.page.url), which events from a server do not " +
+        'have: set Cart URL Template once, e.g. https://shop.example.com/cart/{cart_id}, or map Cart URL to where ' +
+        'your events carry it.'
+    }
+  }
+  const url = template
+    .replace(/\{cart_id\}/g, encodeURIComponent(payload.cart_id))
+    .replace(/\{cart_public_id\}/g, encodeURIComponent(text(payload.cart_public_id) ?? payload.cart_id))
+  if (!/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url)) {
+    return {
+      error: `Cart URL Template: ${JSON.stringify(template)} does not make a web address (https://...) for this cart, e.g. https://shop.example.com/cart/{cart_id}.`
+    }
+  }
+  return { url }
+}
+
 export function buildCart(payload: CartPayload): Built<DripShopperRecord> {
   const notes: string[] = []
   const basics = shopperBasics(payload, notes)
   if ('error' in basics) return basics
   const items = buildItems(payload.items, 'cart', ['product_id', 'name', 'price'])
   if ('error' in items) return items
+  const link = cartUrl(payload)
+  if ('error' in link) return link
   const cart = withoutUndefined({
     ...basics.fields,
     cart_id: payload.cart_id,
     cart_public_id: text(payload.cart_public_id),
-    cart_url: payload.cart_url,
+    cart_url: link.url,
     grand_total: amount(payload.grand_total),
     total_discounts: amount(payload.total_discounts),
     items: items.items

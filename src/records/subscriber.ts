@@ -8,7 +8,7 @@ import {
   optionalEmail,
   smsNumber,
   snakeCase,
-  tagList,
+  tagChanges,
   text,
   withNotes,
   type Built
@@ -60,7 +60,7 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
   put(
     'lifetime_value',
     dripInteger(
-      inMinorUnits(payload.lifetime_value, payload.currency, notes),
+      inMinorUnits(payload.lifetime_value, payload.currency, notes, 'Lifetime Value'),
       "Lifetime Value (in the currency's smallest unit)",
       notes
     )
@@ -70,12 +70,16 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
   const consent = euConsent(payload.eu_consent, notes)
   put('eu_consent', consent)
   // A consent message means nothing without the consent it belongs to.
-  if (consent !== undefined) put('eu_consent_message', text(payload.eu_consent_message))
+  const consentMessage = text(payload.eu_consent_message)
+  if (consent !== undefined) put('eu_consent_message', consentMessage)
+  else if (consentMessage)
+    notes.push('EU Consent Message left out: it goes only with an EU Consent of granted or denied.')
   put('initial_status', payload.initial_status)
   put('status', payload.status)
   put('status_updated_at', isoDate(payload.status_updated_at, 'Status Updated At', notes))
-  put('tags', tagList(payload.tags))
-  put('remove_tags', tagList(payload.remove_tags))
+  const tags = tagChanges(payload.tags, payload.remove_tags, notes)
+  put('tags', tags.add)
+  put('remove_tags', tags.remove)
   // Mapped custom fields come last, so they win over other traits of the same name.
   put(
     'custom_fields',

@@ -28,6 +28,12 @@ export function snakeCase(text: string): string {
     .replace(/^_+|_+$/g, '')
 }
 
+/** A value the destination cannot do without, by its label: `{ value }`, or why the payload cannot be sent. */
+export function needed(value: string | undefined, label: string, what: string): { value: string } | { error: string } {
+  const given = text(value)
+  return given ? { value: given } : { error: `${label}: empty. ${what}` }
+}
+
 /** A trimmed, non-empty string, or undefined. */
 export function text(value: string | number | undefined): string | undefined {
   if (value === undefined || value === null) return undefined
@@ -56,8 +62,15 @@ export function emailProblem(email: string, label: string): string | undefined {
  * A person's email as Drip takes it: stray spaces trimmed (forms leave them; Segment's runtime would refuse the
  * address for them), its case kept (Drip matches emails without regard to case), then checked.
  */
-export function personEmail(value: string, label = 'Email Address'): { email: string } | { error: string } {
+export function personEmail(value: string | undefined, label = 'Email Address'): { email: string } | { error: string } {
   const email = String(value ?? '').trim()
+  if (!email) {
+    return {
+      error:
+        `${label}: empty. The default looks in properties.email, then context.traits.email; map ${label} to where ` +
+        "your events carry the person's email."
+    }
+  }
   const problem = emailProblem(email, label)
   return problem ? { error: problem } : { email }
 }
@@ -84,6 +97,20 @@ export function cents(amount: number | undefined): number | undefined {
 function minorUnits(amount: number | undefined, digits: number): number | undefined {
   if (amount === undefined || amount === null || !Number.isFinite(Number(amount))) return undefined
   return Math.round(Number(amount) * 10 ** digits)
+}
+
+/** A note when an amount had more decimals than its currency has minor units, so rounding changed it. */
+function noteRounding(
+  amount: number | undefined,
+  units: number | undefined,
+  digits: number,
+  what: string,
+  notes: string[]
+) {
+  if (amount === undefined || units === undefined) return
+  if (Math.abs(Number(amount) * 10 ** digits - units) > 1e-6) {
+    notes.push(`${what}: ${amount} rounded to ${units / 10 ** digits}, as its currency has ${digits} decimals.`)
+  }
 }
 
 // Made on first use, not when the package loads (Segment's runtime loads it on every cold start).
@@ -113,20 +140,25 @@ export function currencyCode(value: string | undefined, notes: string[]): string
 export function inMinorUnits(
   amount: number | undefined,
   currency: string | undefined,
-  notes: string[]
+  notes: string[],
+  what = 'Amount'
 ): number | undefined {
   const code = currency?.trim().toUpperCase()
-  if (!code) return cents(amount)
-  if (!isCurrencyCode(code)) {
-    notes.push(`Currency: "${currency}" is not an ISO 4217 code; the amount was taken as having two decimals.`)
-    return cents(amount)
+  if (!code || !isCurrencyCode(code)) {
+    if (code)
+      notes.push(`Currency: "${currency}" is not an ISO 4217 code; the amount was taken as having two decimals.`)
+    const units = cents(amount)
+    noteRounding(amount, units, 2, what, notes)
+    return units
   }
   let digits = minorDigits.get(code)
   if (digits === undefined) {
     digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits
     minorDigits.set(code, digits ?? 2)
   }
-  return minorUnits(amount, digits ?? 2)
+  const units = minorUnits(amount, digits ?? 2)
+  noteRounding(amount, units, digits ?? 2, what, notes)
+  return units
 }
 
 /** An integer Drip can store (it keeps 32-bit integers; one beyond makes it refuse the whole batch), else a note. */
@@ -156,6 +188,31 @@ export function tagList(tags: string | string[] | undefined): string[] | undefin
   else add(String(tags))
   if (list.length === 0) return undefined
   return list.length === 1 ? list : [...new Set(list)]
+}
+
+/**
+ * Tags to add and tags to remove. A tag in both is left out of both, with a note: sent, it would be added and
+ * removed in the same change, to no end.
+ */
+export function tagChanges(
+  add: string | string[] | undefined,
+  remove: string | string[] | undefined,
+  notes: string[]
+): { add?: string[]; remove?: string[] } {
+  const adding = tagList(add)
+  const removing = tagList(remove)
+  if (!adding || !removing) return { add: adding, remove: removing }
+  const both = adding.filter((tag) => removing.includes(tag))
+  if (both.length === 0) return { add: adding, remove: removing }
+  notes.push(
+    `Tags ${both.map((tag) => JSON.stringify(tag)).join(', ')} left out: in both Tags to Add and Tags to Remove, ` +
+      'which would add and remove them at once.'
+  )
+  const neither = (tags: string[]) => {
+    const kept = tags.filter((tag) => !both.includes(tag))
+    return kept.length > 0 ? kept : undefined
+  }
+  return { add: neither(adding), remove: neither(removing) }
 }
 
 /** IPv4 or IPv6; anything else is left out rather than failing the person. */

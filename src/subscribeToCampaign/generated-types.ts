@@ -4,11 +4,11 @@ export interface Payload {
   /**
    * The Email Series to subscribe the person to (active ones are listed).
    */
-  campaign_id: string
+  campaign_id?: string
   /**
-   * The person's email address.
+   * The person's email address: the default looks in properties.email, then context.traits.email (the identified person's traits, which Segment's libraries add to every event).
    */
-  email: string
+  email?: string
   /**
    * Your own id for the person (Drip's user_id).
    */

@@ -14,7 +14,8 @@ const subscribeToCampaign = (target: DripTarget): ActionDefinition<Settings, Pay
       label: 'Email Series',
       description: 'The Email Series to subscribe the person to (active ones are listed).',
       type: 'string',
-      required: true,
+      // Refused by the destination when empty, by its label (the runtime's refusal would name the key).
+      required: false,
       dynamic: true
     },
     ...joiningSubscriber,

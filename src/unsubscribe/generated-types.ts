@@ -2,9 +2,9 @@
 
 export interface Payload {
   /**
-   * The person's email address.
+   * The person's email address: the default looks in properties.email, then context.traits.email (the identified person's traits, which Segment's libraries add to every event).
    */
-  email: string
+  email?: string
   /**
    * Leave empty to unsubscribe the person from every mailing. Pick an Email Series to remove them from that one only.
    */

@@ -2,7 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { sending, UNSUBSCRIBES, type DripTarget } from '../drip-api'
-import { batch_size, enable_batching, eventEmail } from '../fields'
+import { batch_size, enable_batching, eventPersonEmail } from '../fields'
 import { pickFrom } from '../pickers'
 import { unsubscribePlan, unsubscribeRecord } from '../records/lifecycle'
 
@@ -12,7 +12,7 @@ const unsubscribe = (target: DripTarget): ActionDefinition<Settings, Payload> =>
     'Unsubscribe a person from all mailings (global unsubscribe), or remove them from one Email Series only.',
   defaultSubscription: 'type = "track" and event = "User Unsubscribed"',
   fields: {
-    email: eventEmail,
+    email: eventPersonEmail,
     campaign_id: {
       label: 'Email Series',
       description:

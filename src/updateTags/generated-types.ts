@@ -2,9 +2,9 @@
 
 export interface Payload {
   /**
-   * The person's email address.
+   * The person's email address: the default looks in properties.email, then context.traits.email (the identified person's traits, which Segment's libraries add to every event).
    */
-  email: string
+  email?: string
   /**
    * Tags to apply to the person: a comma delimited list or an array. Pick from the account's tags or type new ones.
    */

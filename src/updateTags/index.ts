@@ -2,7 +2,7 @@ import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { restRecords, sending, type DripTarget } from '../drip-api'
-import { batch_size, enable_batching, eventEmail, tagsToAdd, tagsToRemove } from '../fields'
+import { batch_size, enable_batching, eventPersonEmail, tagsToAdd, tagsToRemove } from '../fields'
 import { pickFrom } from '../pickers'
 import { tagsPlan, tagsRecord } from '../records/lifecycle'
 
@@ -19,7 +19,7 @@ const updateTags = (target: DripTarget): ActionDefinition<Settings, Payload> => 
     'Apply tags to a person and take others off: Engage audiences become Drip tags as people enter and exit them.',
   defaultSubscription: 'type = "track" and event = "Audience Entered"',
   fields: {
-    email: eventEmail,
+    email: eventPersonEmail,
     tags: tagsToAdd,
     remove_tags: tagsToRemove,
     batch_size,

@@ -286,7 +286,8 @@ describe('identify: values Drip cannot take', () => {
     expect(executed.data.notes).toEqual([
       'New Email left out: not a valid email address.',
       'IP Address left out: not an IPv4 or IPv6 address.',
-      'EU Consent left out: Drip takes "granted" or "denied".'
+      'EU Consent left out: Drip takes "granted" or "denied".',
+      'EU Consent Message left out: it goes only with an EU Consent of granted or denied.'
     ])
   })
 })

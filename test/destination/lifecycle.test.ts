@@ -61,11 +61,28 @@ describe('the presets, exact requests', () => {
     expect(removed.isDone()).toBe(true)
   })
 
+  it.each([
+    [
+      'subscribeToCampaign',
+      'Email Series: empty. Pick the Email Series to subscribe people to; its list shows the active ones.'
+    ],
+    ['startWorkflow', "Workflow: empty. Pick the workflow; its list shows the account's active ones."],
+    ['removeFromWorkflow', "Workflow: empty. Pick the workflow; its list shows the account's active ones."]
+  ])('%s: an empty list is refused by its label, saying what to do', async (action, message) => {
+    const error = await runtime()
+      .onEvent(track('X', { email: 'a@example.com' }), subscription(action, 'type = "track"', {}))
+      .catch((e: Error) => e)
+    expect((error as Error).message).toBe(message)
+  })
+
   it('fails a missing or invalid email with a message naming the field', async () => {
     const error = await runtime()
       .onEvent(segmentEvent({ type: 'track', event: 'User Deleted', properties: {} }), runtimeSettings())
       .catch((e: Error) => e)
-    expect((error as Error).message).toBe("The root value is missing the required field 'email'.")
+    // Named by its label, with where the default looked (the runtime's own refusal could only name the key).
+    expect((error as Error).message).toBe(
+      "Email Address: empty. The default looks in properties.email, then context.traits.email; map Email Address to where your events carry the person's email."
+    )
   })
 })
 
@@ -121,8 +138,15 @@ describe('against the simulator: what Drip holds afterwards', () => {
     expect(members('workflows')).toEqual({ '2001': ['w@example.com'], '2002': [] })
     await run('removeFromWorkflow', { workflow_id: '2001' })
     expect(members('workflows')['2001']).toEqual([])
+    // A 404 names what was not there, in the admin's words: not the account, the workflow or Email Series.
     const error = await run('startWorkflow', { workflow_id: '9' }).catch((e: Error) => e)
-    expect((error as Error).message).toMatch(/^Drip found nothing at account 9999999 \(404/)
+    expect((error as Error).message).toMatch(
+      /^Drip has no workflow 9 in account 9999999 \(404: .*\)\. Pick one in Workflow: its list shows the account's active ones\.$/
+    )
+    const series = await run('subscribeToCampaign', { campaign_id: '9999' }).catch((e: Error) => e)
+    expect((series as Error).message).toMatch(
+      /^Drip has no Email Series 9999 in account 9999999 \(404: .*\)\. Pick one in Email Series: its list shows the account's\.$/
+    )
   })
 
   it("pickers list the account's active Email Series and workflows, its tags and its custom fields", async () => {

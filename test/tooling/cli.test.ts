@@ -158,6 +158,27 @@ describe('usage errors: exit 2, a message naming what is wrong, nothing sent', (
     expect(stdout).toBe('')
   })
 
+  it.each([
+    [
+      { preset: 'Identify', mapping: { emial: { '@path': '$.traits.email' } } },
+      'entry 1: "emial" is no field of identify; its fields are custom_fields (Custom fields), email (Email Address)'
+    ],
+    [
+      { partnerAction: 'updateTags', subscribe: 'type = "track"', mapping: { tags_to_add: 'vip' } },
+      'entry 1: "tags_to_add" is no field of updateTags; its fields are email (Email Address), tags (Tags to Add)'
+    ],
+    [
+      { partnerAction: 'updateTags', subscribe: 'type = "track"', mapping: 'bad' },
+      'entry 1: "mapping" must be an object of field keys and values, not "bad"'
+    ]
+  ])('a mapping entry %j', async (entry, message) => {
+    const file = path.join(tmp(), 'subscriptions.json')
+    writeFileSync(file, JSON.stringify([entry]))
+    const { code, stderr } = await cli(['--mapping', file])
+    expect(code).toBe(2)
+    expect(stderr).toContain(`actions-drip: --mapping ${file}: ${message}`)
+  })
+
   it('--state-out to a file it cannot write (checked before the run)', async () => {
     const dir = tmp()
     chmodSync(dir, 0o500)

@@ -96,6 +96,27 @@ it('POST /<action> reports an error the way action-destinations does', async () 
   ])
 })
 
+it('refuses a mapping key that is no field of the action, naming it and the fields (with their labels)', async () => {
+  const payload = { type: 'track', event: 'Audience Entered', properties: { email: 'a@example.com' } }
+  const { body } = await post('/updateTags', { payload, settings, mapping: { tags_to_add: 'vip' } })
+  expect(body).toEqual([
+    {
+      statusCode: 400,
+      message:
+        '"tags_to_add" is no field of updateTags; its fields are email (Email Address), tags (Tags to Add), ' +
+        'remove_tags (Tags to Remove), batch_size (Batch Size), enable_batching (Enable Batching?)',
+      fields: {},
+      requestError: true
+    }
+  ])
+  expect((await post('/updateTags', { payload, settings, mapping: 'bad' })).body).toEqual([
+    expect.objectContaining({
+      statusCode: 400,
+      message: '"mapping" must be an object of field keys and values, not "bad"'
+    })
+  ])
+})
+
 it('redacts credentials Drip echoes back, in the exchanges and in the error', async () => {
   const echoed = `Bad credentials: Basic ${Buffer.from(`${DEMO_API_TOKEN}:`).toString('base64')} for ${DEMO_API_TOKEN}`
   drip.sim.inject({ status: 401, body: { message: echoed } })
