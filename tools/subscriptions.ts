@@ -69,6 +69,32 @@ export function mappingProblem<S>(
   return `${named} ${unknown.length === 1 ? 'is no field' : 'are no fields'} of ${action}; its fields are ${known}`
 }
 
+/** The event paths a field's default reads, in the order it tries them (`traits.email`, `properties.email`, ...). */
+function pathsReadBy(value: unknown, into: string[] = []): string[] {
+  if (typeof value === 'object' && value) {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '@path' && typeof inner === 'string') {
+        const path = inner.replace(/^\$\./, '')
+        if (!into.includes(path)) into.push(path)
+      } else pathsReadBy(inner, into)
+    }
+  }
+  return into
+}
+
+/**
+ * The runtime's refusal of an empty required field ("The root value is missing the required field 'email'."), in
+ * the admin's words: the field's label and where its default looked. Any other message is returned as it is.
+ */
+export function inAdminWords<S>(definition: DestinationDefinition<S>, action: string, message: string): string {
+  const key = /^The root value is missing the required field '([^']+)'\.$/.exec(message)?.[1]
+  const field = key ? definition.actions[action]?.fields[key] : undefined
+  if (!key || !field) return message
+  const paths = pathsReadBy(field.default)
+  const looked = paths.length > 0 ? `; its default looks in ${paths.join(', then ')}` : ''
+  return `${field.label} (${key}) is empty${looked}: map ${field.label} to where your events carry it.`
+}
+
 const EVENT_TYPES = new Set(['track', 'identify', 'page', 'screen', 'group', 'alias'])
 
 /**

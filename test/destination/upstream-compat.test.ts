@@ -8,6 +8,7 @@ import definition from '../../src'
 import { emailProblem } from '../../src/records/values'
 import { ACCOUNT_ID, drip, settings } from '../helpers'
 import upstream from '../fixtures/upstream-drip-presets.json'
+import { upstreamEvent, upstreamPerson } from '../../tools/upstream-shape'
 
 // An upgrade from the Drip (Actions) in segmentio/action-destinations keeps what every saved mapping writes. A
 // workspace keeps the mapping it saved from upstream's fields (upstream's presets, copied as data), so under those
@@ -61,26 +62,6 @@ const corpus: SegmentEvent[] = [
 type Body = Record<string, unknown>
 type Request = { path: string; body: Body }
 
-/** What upstream's Identify sent for a mapped payload (its `person()`, described field by field). */
-function upstreamPerson(payload: Body): Body {
-  const custom = Object.entries((payload.custom_fields as Body | undefined) ?? {})
-    .filter(([, value]) => value !== null)
-    .map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)])
-  return JSON.parse(
-    JSON.stringify({
-      custom_fields: custom.length > 0 ? Object.fromEntries(custom) : undefined,
-      email: payload.email,
-      ip_address: payload.ip,
-      phone: payload.phone,
-      initial_status: payload.initial_status,
-      status: payload.status,
-      status_updated_at: payload.status_updated_at,
-      tags: typeof payload.tags === 'string' ? payload.tags.split(',').map((tag) => tag.trim()) : undefined,
-      time_zone: payload.timezone
-    })
-  ) as Body
-}
-
 /** The request upstream made for an event, or undefined where upstream's own field rules refused the event. */
 function upstreamRequest(event: SegmentEvent): Request | undefined {
   const preset = upstream.presets.find((p) => p.subscribe === `type = "${event.type}"`)
@@ -94,11 +75,14 @@ function upstreamRequest(event: SegmentEvent): Request | undefined {
   if (typeof payload.email !== 'string' || emailProblem(payload.email, 'email')) return undefined
   if (payload.ip !== undefined && !isIPv4(String(payload.ip))) return undefined
   if (preset.partnerAction === 'identify') {
-    return { path: `/v2/${ACCOUNT_ID}/subscribers`, body: { subscribers: [upstreamPerson(payload)] } }
+    const person = JSON.parse(JSON.stringify(upstreamPerson(payload))) as Body
+    return { path: `/v2/${ACCOUNT_ID}/subscribers`, body: { subscribers: [person] } }
   }
   if (typeof payload.action !== 'string') return undefined
-  const event_ = { email: payload.email, action: payload.action, properties: payload.properties }
-  return { path: `/v2/${ACCOUNT_ID}/events`, body: JSON.parse(JSON.stringify({ events: [event_] })) as Body }
+  return {
+    path: `/v2/${ACCOUNT_ID}/events`,
+    body: JSON.parse(JSON.stringify({ events: [upstreamEvent(payload)] })) as Body
+  }
 }
 
 /** Settings as a workspace saved them with upstream: its two presets, as subscriptions. */

@@ -9,7 +9,9 @@ it('replays the bundled sample into the simulator and exits 0', async () => {
   expect(code).toBe(0)
   expect(stdout).toMatch(/Replaying the sample events via onEvent → Drip simulator at http:\/\/127\.0\.0\.1:\d+/)
   expect(stdout).toMatch(/#1 identify .*→ identify .*POST \/v2\/9999999\/subscribers +200 +delivered/)
-  expect(stdout).toMatch(/REJECTED: The root value is missing the required field 'email'\./)
+  expect(stdout).toMatch(
+    /REJECTED: Email Address \(email\) is empty; its default looks in properties\.email, then context\.traits\.email: map Email Address to where your events carry it\./
+  )
   expect(stdout).toMatch(/events read +21/)
   expect(stdout).toMatch(/What Drip now holds: 3 people, 7 events, 1 order, 2 carts/)
   expect(stdout).toMatch(

@@ -53,7 +53,9 @@ it('reports every event: delivered, rejected before sending, skipped and unparsa
       action: 'trackEvent',
       status: 400,
       outcome: 'rejected',
-      message: "The root value is missing the required field 'email'."
+      // The runtime's refusal, in the admin's words: the label, and where the default looked.
+      message:
+        'Email Address (email) is empty; its default looks in properties.email, then context.traits.email: map Email Address to where your events carry it.'
     },
     {
       position: 3,

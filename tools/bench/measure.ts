@@ -15,6 +15,7 @@ import type { Settings } from '../../src/generated-types'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
 import { presetSubscriptions } from '../subscriptions'
 import { identifyEvent, orderEvent, trackEvent, writeNdjson } from './events'
+import { upstreamEvent, upstreamPerson } from '../upstream-shape'
 
 // The four measurements of `npm run bench`. Each returns raw samples; index.ts summarises them.
 
@@ -94,24 +95,6 @@ function successes(payloads: unknown[]) {
   return results
 }
 
-/** What upstream's Identify sent for a payload (its person(), as test/destination/upstream-compat.test.ts has it). */
-function upstreamPerson(payload: Record<string, unknown>) {
-  const custom = Object.entries((payload.custom_fields as Record<string, unknown> | undefined) ?? {})
-    .filter(([, value]) => value !== null)
-    .map(([key, value]) => [key, typeof value === 'object' ? JSON.stringify(value) : String(value)])
-  return {
-    custom_fields: custom.length > 0 ? Object.fromEntries(custom) : undefined,
-    email: payload.email,
-    ip_address: payload.ip,
-    phone: payload.phone,
-    initial_status: payload.initial_status,
-    status: payload.status,
-    status_updated_at: payload.status_updated_at,
-    tags: typeof payload.tags === 'string' ? payload.tags.split(',').map((tag) => tag.trim()) : undefined,
-    time_zone: payload.timezone
-  }
-}
-
 /**
  * The definitions CPU is compared across, all on the same fields and runtime with HTTP stubbed:
  * - ours: the destination;
@@ -139,9 +122,7 @@ function cpuDefinitions() {
     })),
     upstream: replacing(real, (slug) => {
       const shape = (payload: Record<string, unknown>) =>
-        slug === 'identify'
-          ? upstreamPerson(payload)
-          : { email: payload.email, action: payload.action, properties: payload.properties }
+        slug === 'identify' ? upstreamPerson(payload) : upstreamEvent(payload)
       const key = slug === 'identify' ? 'subscribers' : 'events'
       return {
         perform: (_request, { payload }) =>

@@ -521,6 +521,8 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
   }
 
   const source = options.source === SAMPLE ? 'the sample events' : options.source
+  // Events of a folder are shown with the file they came from.
+  const folder = options.source !== '-' && existsSync(options.source) && statSync(options.source).isDirectory()
   if (!options.quiet) write(`Replaying ${source} via ${mode} → ${target.label}\n`)
   const shown = (outcome: EventResult['outcome']) =>
     !options.quiet || outcome === 'rejected' || outcome === 'failed' || outcome === 'unparsable'
@@ -529,7 +531,7 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
     result(result, beforeLine) {
       if (!shown(result.outcome)) return
       beforeLine()
-      write(resultLine(result))
+      write(resultLine(result, folder))
     },
     plan: (summary) => write(planText(summary, summary.alreadyDelivered)),
     end(summary, state) {

@@ -13,10 +13,11 @@ const OUTCOME_LABEL: Record<EventResult['outcome'], string> = {
   unparsable: 'UNPARSABLE'
 }
 
-export function resultLine(result: EventResult): string {
+/** One event's line; `withFile`: the input is a folder, so the line names the file the event came from. */
+export function resultLine(result: EventResult, withFile = false): string {
   const what = result.type ? `${result.type}${result.name ? ` "${cut(result.name, 28)}"` : ''}` : '-'
   const cells = [
-    `${result.file ? `${result.file} ` : ''}#${result.position}`.padStart(6),
+    `${withFile && result.file ? `${result.file} ` : ''}#${result.position}`.padStart(6),
     pad(what, 34),
     pad(result.action ? `→ ${result.action}` : '', 17),
     pad(result.request ?? '', 44),

@@ -3,7 +3,7 @@ import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/a
 import { validate, parseFql } from '@segment/destination-subscriptions'
 import type { Settings } from '../../src/generated-types'
 import { instrument, type Exchange, type Instrumented } from '../instrument'
-import { fqlProblem, UsageError, type DripSubscription } from '../subscriptions'
+import { fqlProblem, inAdminWords, UsageError, type DripSubscription } from '../subscriptions'
 import type { InputItem } from './input'
 
 // Replays Segment events through the destination exactly as Segment's cloud runtime calls it: new Destination(...),
@@ -327,6 +327,10 @@ export class Runner {
   private report(reported: EventResult): void {
     // Drip's hourly limit refuses nothing for good: the event waits for the next run.
     const result: EventResult = isHourlyLimit(reported) ? { ...reported, outcome: 'deferred' } : reported
+    // The runtime names an empty required field by its key: said here by its label, with where the default looked.
+    if (result.outcome === 'rejected' && result.action && result.message) {
+      result.message = inAdminWords(this.options.definition, result.action, result.message)
+    }
     if (result.outcome !== 'unparsable') this.summary[result.outcome]++
     if ((result.outcome === 'rejected' || result.outcome === 'failed') && result.message) {
       this.summary.reasons[result.message] = (this.summary.reasons[result.message] ?? 0) + 1
