@@ -607,24 +607,106 @@ export type Sending<P> =
 type Performers<P> = Pick<ActionDefinition<Settings, P>, 'perform' | 'performBatch'>
 
 /**
+ * Reverse ETL rows (sync modes). The runtime tells each row's membership of the model: true for a row the mode adds
+ * or updates, false for a row that left it (modes delete and mirror), undefined for a row the mode does not act on.
+ * What a row that left the model undoes, for an action that offers delete or mirror:
+ */
+export interface RowRemoval<P> {
+  /** The payload that undoes it, sent as the action sends payloads (a tag change: the row's tags to remove). */
+  asPayload?: (payload: P) => P
+  /** Or the calls that undo it (a person: unsubscribed or deleted, as the admin chose). */
+  asPlan?: Planner<P>
+}
+
+/** The answer for a row its sync mode does not act on: nothing sent, and the result says so. */
+function untouched(syncMode: string): Delivery {
+  return {
+    status: 200,
+    sent: {},
+    body: {},
+    notes: [`Nothing sent: the ${syncMode} sync mode does not act on this row.`]
+  }
+}
+
+/**
  * perform and performBatch for an action, sharing one path: a payload is checked and built the same way in both.
  * perform throws the actions-core error of the first failure; performBatch gives every payload its own result.
+ * With `removal`, rows of a Reverse ETL model that left it are undone (see RowRemoval).
  */
-export function sending<P>(target: DripTarget, how: Sending<P>): Performers<P> {
-  const perform: Performers<P>['perform'] = async (request, { settings, payload }) => {
+export function sending<P>(target: DripTarget, how: Sending<P>, removal?: RowRemoval<P>): Performers<P> {
+  const sendOne = async (request: RequestClient, settings: Settings, payload: P, plan?: Planner<P>) => {
     const checked = checkedSettings(settings)
-    if ('plan' in how) {
-      const { record: plan, notes } = orThrow(built(payload, how.plan))
-      return delivered(await runCalls(request, target, checked, plan), plan.sent, notes)
+    // Alone, a payload goes by its plan when the action has one (perform before sync modes did the same).
+    const planner = plan ?? ('plan' in how ? how.plan : undefined)
+    if (planner) {
+      const { record: calls, notes } = orThrow(built(payload, planner))
+      return delivered(await runCalls(request, target, checked, calls), calls.sent, notes)
     }
-    const { record, notes } = orThrow(built(payload, how.build))
-    const body = serialised(how.records.one(record))
+    const records = how as BatchSending<P> & { records: RecordKind }
+    const { record, notes } = orThrow(built(payload, records.build))
+    const body = serialised(records.records.one(record))
     if (typeof body !== 'string') throw body.error
-    return delivered(await postOne(request, target, checked, how.records, body), record, notes)
+    return delivered(await postOne(request, target, checked, records.records, body), record, notes)
+  }
+  const perform: Performers<P>['perform'] = (request, { settings, payload, syncMode, audienceMembership }) => {
+    if (!syncMode) return sendOne(request, settings, payload)
+    if (audienceMembership === true) return sendOne(request, settings, payload)
+    if (audienceMembership === false && removal?.asPlan) return sendOne(request, settings, payload, removal.asPlan)
+    if (audienceMembership === false && removal?.asPayload)
+      return sendOne(request, settings, removal.asPayload(payload))
+    return untouched(syncMode)
   }
   if (!('records' in how)) return { perform }
   return {
     perform,
-    performBatch: (request, { settings, payload }) => sendBatch(request, target, settings, payload, how)
+    performBatch: async (request, { settings, payload, syncMode, audienceMembership }) => {
+      const memberships = audienceMembership as Array<boolean | undefined> | undefined
+      if (!syncMode || !memberships) return sendBatch(request, target, settings, payload, how)
+      const removedPlan = removal?.asPlan
+      // Rows the batch endpoint takes go together; rows undone by calls go one by one; the rest are answered here.
+      const results = new MultiStatusResponse()
+      const together: Array<{ index: number; payload: P }> = []
+      const alone: Array<{ index: number; payload: P }> = []
+      payload.forEach((row, index) => {
+        const member = memberships[index]
+        if (member === true) together.push({ index, payload: row })
+        else if (member === false && removedPlan) alone.push({ index, payload: row })
+        else if (member === false && removal?.asPayload) together.push({ index, payload: removal.asPayload(row) })
+        else {
+          const { status, sent, notes } = untouched(syncMode)
+          results.setSuccessResponseAtIndex(index, { status, sent, body: { notes: notes ?? [] } })
+        }
+      })
+      if (together.length > 0) {
+        const sent = await sendBatch(
+          request,
+          target,
+          settings,
+          together.map((row) => row.payload),
+          how
+        )
+        together.forEach(({ index }, k) => results.pushResponseObjectAtIndex(index, sent.getResponseAtIndex(k)))
+      }
+      await inParallel(
+        alone,
+        SINGLE_REQUESTS_IN_FLIGHT,
+        (row) => String(row.index),
+        async ({ index, payload: row }) => {
+          try {
+            const { status, sent, body, notes } = await sendOne(request, settings, row, removedPlan)
+            const answer = { status, body, remaining: undefined }
+            results.setSuccessResponseAtIndex(index, { status, sent, body: resultBody(answer, notes) })
+          } catch (error) {
+            const dripError = error as DripActionError
+            results.setErrorResponseAtIndex(index, {
+              status: dripError.status ?? 400,
+              errortype: errorType(dripError),
+              errormessage: dripError.message
+            })
+          }
+        }
+      )
+      return results
+    }
   }
 }

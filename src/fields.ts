@@ -309,7 +309,8 @@ export function traitKeysReadBy(fields: Record<string, InputField>): Set<string>
   const keys = new Set<string>()
   const visit = (value: unknown) => {
     if (typeof value === 'string') {
-      const match = /^\$\.traits\.([^.[\]]+)/.exec(value)
+      // Warehouse rows carry the same columns in properties (see Identify's defaults).
+      const match = /^\$\.(?:traits|properties)\.([^.[\]]+)/.exec(value)
       if (match) keys.add(match[1])
     } else if (value && typeof value === 'object') {
       Object.values(value).forEach(visit)

@@ -60,7 +60,10 @@ export function mappingProblem<S>(
     return `"mapping" must be an object of field keys and values, not ${JSON.stringify(mapping)}`
   }
   const fields = definition.actions[action].fields
-  const unknown = Object.keys(mapping).filter((key) => !Object.prototype.hasOwnProperty.call(fields, key))
+  // Segment's own keys (the sync mode of a warehouse mapping) ride along in a mapping too.
+  const unknown = Object.keys(mapping).filter(
+    (key) => !Object.prototype.hasOwnProperty.call(fields, key) && !key.startsWith('__segment_internal_')
+  )
   if (unknown.length === 0) return undefined
   const known = Object.entries(fields)
     .map(([key, field]) => `${key} (${field.label})`)

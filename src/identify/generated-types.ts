@@ -117,6 +117,10 @@ export interface Payload {
    */
   remove_tags?: string[]
   /**
+   * Warehouse sources with the Delete sync mode: what a row leaving the model does to its person in Drip. Unsubscribe (from all mailings; the person and their history stay) or Delete (the person and their history are gone from Drip for good).
+   */
+  deleted_row?: string
+  /**
    * Maximum number of events to include in each batch. Actual batch sizes may be lower. Max size must be between 1 and 1000 inclusive.
    */
   batch_size?: number

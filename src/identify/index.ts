@@ -13,6 +13,7 @@ import {
   traitKeysReadBy
 } from '../fields'
 import { buildSubscriber } from '../records/subscriber'
+import { removedPersonPlan } from '../records/lifecycle'
 import { pickFrom } from '../pickers'
 
 const SUBSCRIBERS = restRecords('subscribers')
@@ -35,7 +36,8 @@ const fields: Record<string, InputField> = {
     additionalProperties: true,
     default: trait('custom_fields')
   },
-  email: { ...email, default: trait('email') },
+  // A warehouse row (Reverse ETL) carries its columns in properties: read there when traits have none.
+  email: { ...email, default: firstOf(['$.traits.email', '$.properties.email']) },
   ip: {
     label: 'IP Address',
     description: "The person's ip address.",
@@ -101,7 +103,7 @@ const fields: Record<string, InputField> = {
       'computed traits arrive this way. Merged with Custom fields (which win); clear it to send only Custom fields.',
     type: 'object',
     required: false,
-    default: { '@path': '$.traits' }
+    default: firstOf(['$.traits', '$.properties'])
   },
   trait_field_names: {
     label: 'Field Names for Other Traits',
@@ -138,14 +140,14 @@ const fields: Record<string, InputField> = {
     description: "The person's first name (traits.firstName, else first_name). When empty, the first word of Name.",
     type: 'string',
     required: false,
-    default: firstOf(['$.traits.firstName', '$.traits.first_name'])
+    default: firstOf(['$.traits.firstName', '$.traits.first_name', '$.properties.first_name'])
   },
   last_name: {
     label: 'Last Name',
     description: "The person's last name (traits.lastName, else last_name). When empty, the rest of Name.",
     type: 'string',
     required: false,
-    default: firstOf(['$.traits.lastName', '$.traits.last_name'])
+    default: firstOf(['$.traits.lastName', '$.traits.last_name', '$.properties.last_name'])
   },
   name: {
     label: 'Name',
@@ -219,6 +221,21 @@ const fields: Record<string, InputField> = {
     required: false,
     default: trait('remove_tags')
   },
+  deleted_row: {
+    label: 'A Deleted Row',
+    description:
+      'Warehouse sources with the Delete sync mode: what a row leaving the model does to its person in Drip. ' +
+      'Unsubscribe (from all mailings; the person and their history stay) or Delete (the person and their history ' +
+      'are gone from Drip for good).',
+    type: 'string',
+    required: false,
+    choices: [
+      { label: 'Unsubscribe the person', value: 'unsubscribe' },
+      { label: 'Delete the person', value: 'delete' }
+    ],
+    default: 'unsubscribe',
+    depends_on: { conditions: [{ type: 'syncMode', operator: 'is', value: 'delete' }] }
+  },
   batch_size,
   enable_batching
 }
@@ -238,7 +255,21 @@ const identify = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
         pickFrom(request, target, settings, { path: 'custom_field_identifiers', key: 'custom_field_identifiers', page })
     }
   },
-  ...sending(target, { records: SUBSCRIBERS, build })
+  syncMode: {
+    label: 'How rows sync',
+    description:
+      'For warehouse sources (Reverse ETL). Upsert: a new or changed row creates or updates its person. Delete: a row ' +
+      'leaving the model unsubscribes or deletes its person (A Deleted Row says which); it never creates one. Update ' +
+      "(only people Drip has) is not offered: Drip's writes create people, and looking each one up first would spend " +
+      "one of Drip's hourly requests per row. Mirror is not offered either: a person leaving a model is rarely one to " +
+      'unsubscribe or delete as a matter of course; choose Delete for a model of people to remove.',
+    default: 'upsert',
+    choices: [
+      { label: 'Upsert people (create or update)', value: 'upsert' },
+      { label: 'Unsubscribe or delete people whose row left the model', value: 'delete' }
+    ]
+  },
+  ...sending(target, { records: SUBSCRIBERS, build }, { asPlan: removedPersonPlan })
 })
 
 export default identify

@@ -64,6 +64,16 @@ const orderActivity = (target: DripTarget): ActionDefinition<Settings, Payload> 
     batch_size,
     enable_batching
   },
+  syncMode: {
+    label: 'How rows sync',
+    description:
+      "For warehouse sources (Reverse ETL): a new or changed row records the order with Action's value (placed, " +
+      'updated, paid, fulfilled, refunded, canceled); Drip keeps one order per provider and order id, so this is an ' +
+      'upsert. A row leaving the model is not offered as a cancellation: map Action to a status column instead, ' +
+      'so that cancelling is something the warehouse says.',
+    default: 'upsert',
+    choices: [{ label: 'Upsert orders', value: 'upsert' }]
+  },
   ...sending(target, { records: ORDERS, build: buildOrder })
 })
 

@@ -6,6 +6,7 @@ import type { Payload as DeletePayload } from '../deletePerson/generated-types'
 import type { Payload as CampaignPayload } from '../subscribeToCampaign/generated-types'
 import type { Payload as StartWorkflowPayload } from '../startWorkflow/generated-types'
 import type { Payload as RemoveFromWorkflowPayload } from '../removeFromWorkflow/generated-types'
+import type { Payload as IdentifyPayload } from '../identify/generated-types'
 import { segment, type Plan } from '../drip-api'
 import { customFields } from './subscriber'
 import {
@@ -170,4 +171,22 @@ export function removeFromWorkflowPlan(payload: RemoveFromWorkflowPayload): Buil
       sent: { email: who.email, workflow_id: payload.workflow_id }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Warehouse rows (Reverse ETL): what a row that left the model undoes
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A person's row left the model (sync mode delete): the person is unsubscribed from all mailings, or deleted. */
+export function removedPersonPlan(payload: IdentifyPayload): Built<Plan> {
+  const planned = payload.deleted_row === 'delete' ? deletePlan(payload) : unsubscribePlan(payload)
+  if ('error' in planned) return planned
+  // A person Drip does not have is as removed as can be.
+  const calls = planned.record.calls.map((call) => ({ ...call, absentIsDone: true }))
+  return { ...planned, record: { ...planned.record, calls } }
+}
+
+/** A row left the model (sync modes delete and mirror): the tags its presence added are taken off. */
+export function removedTagsPayload(payload: TagsPayload): TagsPayload {
+  return { ...payload, tags: undefined, remove_tags: payload.tags }
 }

@@ -42,6 +42,14 @@ const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => 
     batch_size,
     enable_batching
   },
+  syncMode: {
+    label: 'How rows sync',
+    description:
+      'For warehouse sources (Reverse ETL): each new row of the model is recorded as an event (the Action names it). ' +
+      'Events happen once: they cannot be updated or taken back in Drip, so add is the only mode.',
+    default: 'add',
+    choices: [{ label: 'Record an event for each new row', value: 'add' }]
+  },
   ...sending(target, { records: EVENTS, build: buildEvent })
 })
 

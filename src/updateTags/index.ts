@@ -4,7 +4,7 @@ import type { Payload } from './generated-types'
 import { restRecords, sending, type DripTarget } from '../drip-api'
 import { batch_size, enable_batching, eventPersonEmail, tagsToAdd, tagsToRemove } from '../fields'
 import { pickFrom } from '../pickers'
-import { tagsPlan, tagsRecord } from '../records/lifecycle'
+import { removedTagsPayload, tagsPlan, tagsRecord } from '../records/lifecycle'
 
 const SUBSCRIBERS = restRecords('subscribers')
 
@@ -31,7 +31,21 @@ const updateTags = (target: DripTarget): ActionDefinition<Settings, Payload> => 
     remove_tags: tagPicker(target)
   } as unknown as ActionDefinition<Settings, Payload>['dynamicFields'],
   // Alone, a person's two changes are two calls; a batch carries both per person in one subscribers/batches request.
-  ...sending(target, { records: SUBSCRIBERS, build: tagsRecord, plan: tagsPlan })
+  syncMode: {
+    label: 'How rows sync',
+    description:
+      'For warehouse sources (Reverse ETL): Tags to Add names the tag that stands for the model (e.g. trial-step-3). ' +
+      'Add: a row entering the model adds the tag. Delete: a row leaving it removes the tag. Mirror: both, so Drip ' +
+      'holds the tag on exactly the people in the model. Tags are added and removed, never updated, so there is no ' +
+      'update or upsert.',
+    default: 'add',
+    choices: [
+      { label: 'Add the tag to rows entering the model', value: 'add' },
+      { label: 'Remove the tag from rows leaving the model', value: 'delete' },
+      { label: 'Mirror the model: add on entry, remove on exit', value: 'mirror' }
+    ]
+  },
+  ...sending(target, { records: SUBSCRIBERS, build: tagsRecord, plan: tagsPlan }, { asPayload: removedTagsPayload })
 })
 
 export default updateTags

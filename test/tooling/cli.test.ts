@@ -264,3 +264,21 @@ it('documents itself with --help', async () => {
   for (const flag of ['--batch', '--mapping', '--live', '--json', '--strict', 'Exit codes', 'SIGINT'])
     expect(stdout).toContain(flag)
 })
+
+it('replays the example warehouse model with its sync modes (examples/warehouse-mapping.json)', async () => {
+  const { code, stdout } = await cli([
+    'examples/warehouse-rows.ndjson',
+    '--mapping',
+    'examples/warehouse-mapping.json',
+    '--json'
+  ])
+  expect(code).toBe(0)
+  const { people } = ndjson(stdout)
+  // Upsert made the people; mirror tagged those in the model and untagged the one whose row was deleted.
+  expect(people.map((p: { email: string; tags: string[] }) => [p.email, p.tags])).toEqual([
+    ['ada@example.com', ['trial-step-3']],
+    ['bo@example.com', []],
+    ['cy@example.com', ['trial-step-3']],
+    ['di@example.com', ['trial-step-3']]
+  ])
+})

@@ -155,7 +155,9 @@ async function main() {
       ]
     : [
         ...[1, 10, 60, 100, 1000].map((perMinute) => ({ name: `steady ${perMinute}/min`, perMinute, bursty: false })),
-        ...[10, 100, 1000].map((perMinute) => ({ name: `bursty ${perMinute}/min`, perMinute, bursty: true }))
+        ...[10, 100, 1000].map((perMinute) => ({ name: `bursty ${perMinute}/min`, perMinute, bursty: true })),
+        // A warehouse model's nightly sync of 100,000 rows (Reverse ETL), all handed over at once.
+        { name: 'nightly sync 100k', perMinute: 100_000 / 60, bursty: true, nightly: true }
       ]
   const traffic = await trafficSimulation(sources, 1)
   say()

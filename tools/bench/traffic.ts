@@ -29,6 +29,8 @@ export interface Source {
   perMinute: number
   /** Bursty: the hour's events arrive in its first 6 minutes (ten times the rate), then nothing. */
   bursty: boolean
+  /** A warehouse's nightly sync (Reverse ETL): the hour's rows all arrive in its first minute. */
+  nightly?: boolean
 }
 
 export interface Outcome {
@@ -46,7 +48,7 @@ function arrivals(source: Source, hours: number): number[] {
   const times: number[] = []
   const perHour = Math.round(source.perMinute * 60)
   for (let hour = 0; hour < hours; hour++) {
-    const span = source.bursty ? HOUR / 10 : HOUR
+    const span = source.nightly ? MINUTE : source.bursty ? HOUR / 10 : HOUR
     for (let i = 0; i < perHour; i++) times.push(hour * HOUR + Math.floor((i * span) / perHour))
   }
   return times
