@@ -694,8 +694,7 @@ export function sending<P>(target: DripTarget, how: Sending<P>, removal?: RowRem
         async ({ index, payload: row }) => {
           try {
             const { status, sent, body, notes } = await sendOne(request, settings, row, removedPlan)
-            const answer = { status, body, remaining: undefined }
-            results.setSuccessResponseAtIndex(index, { status, sent, body: resultBody(answer, notes) })
+            results.setSuccessResponseAtIndex(index, { status, sent, body: resultBody({ status, body }, notes) })
           } catch (error) {
             const dripError = error as DripActionError
             results.setErrorResponseAtIndex(index, {
