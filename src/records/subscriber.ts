@@ -1,6 +1,7 @@
 import type { Payload as IdentifyPayload } from '../identify/generated-types'
 import {
   dripInteger,
+  IDENTIFY_EMAIL_DEFAULT,
   inMinorUnits,
   personEmail,
   ipAddress,
@@ -29,7 +30,7 @@ export interface DripSubscriber {
  * as custom fields.
  */
 export function buildSubscriber(payload: IdentifyPayload, standardTraits: ReadonlySet<string>): Built<DripSubscriber> {
-  const who = personEmail(payload.email)
+  const who = personEmail(payload.email, 'Email Address', IDENTIFY_EMAIL_DEFAULT)
   if ('error' in who) return who
   const notes: string[] = []
   const [firstFromName, lastFromName] = splitName(payload.name)

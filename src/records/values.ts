@@ -58,17 +58,23 @@ export function emailProblem(email: string, label: string): string | undefined {
   return undefined
 }
 
+/** Where an event's Email Address default looks (fields.ts eventEmail); Identify's looks in traits first. */
+const EVENT_EMAIL_DEFAULT = 'properties.email, then context.traits.email'
+export const IDENTIFY_EMAIL_DEFAULT = 'traits.email, then properties.email'
+
 /**
  * A person's email as Drip takes it: stray spaces trimmed (forms leave them; Segment's runtime would refuse the
  * address for them), its case kept (Drip matches emails without regard to case), then checked.
  */
-export function personEmail(value: string | undefined, label = 'Email Address'): { email: string } | { error: string } {
+export function personEmail(
+  value: string | undefined,
+  label = 'Email Address',
+  looked = EVENT_EMAIL_DEFAULT
+): { email: string } | { error: string } {
   const email = String(value ?? '').trim()
   if (!email) {
     return {
-      error:
-        `${label}: empty. The default looks in properties.email, then context.traits.email; map ${label} to where ` +
-        "your events carry the person's email."
+      error: `${label}: empty. The default looks in ${looked}; map ${label} to where your events carry the person's email.`
     }
   }
   const problem = emailProblem(email, label)
