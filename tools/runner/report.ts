@@ -44,7 +44,7 @@ export function summaryText(
     `  rejected before sending    ${summary.rejected}`,
     `  failed at Drip             ${summary.failed}`,
     ...(summary.deferred ? [`  deferred (budget spent)    ${summary.deferred}`] : []),
-    `  skipped (no mapping)       ${summary.skipped}`,
+    `  skipped (nothing to send)  ${summary.skipped}`,
     `  Drip requests sent         ${summary.requests}${summary.unanswered ? ` (${summary.unanswered} got no answer)` : ''}`
   ]
   for (const [endpoint, count] of Object.entries(summary.requestsByEndpoint)) {

@@ -238,9 +238,16 @@ export class Runner {
     const base = { ...describe(where, event), action, request: requestLine(exchanges), status: last?.response?.status }
     if (!error) {
       const executed = value?.find((r) => r.output === 'Action Executed') as
-        { data?: { notes?: string[]; rate_limit_remaining?: number } } | undefined
-      const budgetLeft = budgetOf(exchanges, executed?.data?.rate_limit_remaining)
-      this.report({ ...base, outcome: 'delivered', notes: executed?.data?.notes, ...budgetLeft })
+        { data?: { sent?: object; notes?: string[]; rate_limit_remaining?: number } } | undefined
+      const data = executed?.data
+      if (nothingSent(data))
+        return this.report({ ...base, status: undefined, outcome: 'skipped', message: data?.notes?.[0] })
+      this.report({
+        ...base,
+        outcome: 'delivered',
+        notes: data?.notes,
+        ...budgetOf(exchanges, data?.rate_limit_remaining)
+      })
       return
     }
     const failure = error as Error & { status?: number }
@@ -287,6 +294,10 @@ export class Runner {
       const status = Number(result.status)
       if (status < 300) {
         const body = result.body as { notes?: string[]; rate_limit_remaining?: number } | undefined
+        if (nothingSent({ sent: result.sent as object, notes: body?.notes })) {
+          this.report({ ...base, request: undefined, outcome: 'skipped', message: body?.notes?.[0] })
+          return
+        }
         this.report({
           ...base,
           status,
@@ -393,6 +404,14 @@ function describe(
     event.type === 'track' ? event.event : event.type === 'page' || event.type === 'screen' ? event.name : undefined
   const file = where.file ? { file: where.file } : {}
   return { ...file, position: where.position, line: where.line, type: event.type, ...(name ? { name } : {}) }
+}
+
+/**
+ * A success that sent nothing: the destination answers so for a warehouse row its sync mode does not act on (an
+ * empty `sent`, and a note saying why). Shown as skipped, not delivered.
+ */
+function nothingSent(data: { sent?: object; notes?: string[] } | undefined): boolean {
+  return data?.sent !== undefined && Object.keys(data.sent).length === 0 && (data.notes?.length ?? 0) > 0
 }
 
 const itemKey = (where: Pick<EventResult, 'file' | 'position'>) => `${where.file ?? ''}#${where.position}`
