@@ -576,13 +576,13 @@ function progressMeter(io: CliIO, files: InputFile[], enabled: boolean) {
       events++
       if (result.budgetLeft) budget[result.budgetLeft.kind] = result.budgetLeft.remaining
     },
-    /** Wipes the bar; returns nothing to print. */
-    clear(): string {
-      if (drawn && io.stderr.isTTY) {
+    /** Wipes the bar before a line is printed. */
+    clear() {
+      // Only when the lines go to the same terminal as the bar.
+      if (drawn && io.stdout.isTTY) {
         io.stderr.write('\r\x1b[K')
         drawn = false
       }
-      return ''
     },
     /** The input is read again from its start (the next hour of a --wait replay). */
     rewind() {
