@@ -86,21 +86,22 @@ export function instrument<S>(definition: DestinationDefinition<S>): Instrumente
 function describe(exchange: Exchange, response: DecoratedResponse): void {
   const authorization = response.request?.headers.get('authorization') ?? ''
   if (response.request) exchange.request.headers = redactHeaders(response.request.headers)
-  // Drip or a proxy may echo the credentials in an answer. The Basic header's value is `base64(token:)`, a form of the
-  // key the destination's redactor already unwraps, so it redacts every form of the token from it.
+  // Drip or a proxy may echo the credentials anywhere in an answer: its reason phrase, any header (`set-cookie`,
+  // `www-authenticate`), its body. The Basic header's value is `base64(token:)`, a form of the key the destination's
+  // redactor already unwraps, so it redacts every form of the token from each of them.
   const credential = authorization.replace(/^Basic\s+/i, '')
   const redact = credential ? redactor(credential) : (text: string) => text
   exchange.response = {
     status: response.status,
-    statusText: response.statusText,
-    headers: plainHeaders(response.headers),
+    statusText: redact(response.statusText ?? ''),
+    headers: plainHeaders(response.headers, redact),
     body: parseBody(response.content === undefined ? undefined : redact(response.content))
   }
 }
 
-function plainHeaders(headers: Headers): Record<string, string> {
+function plainHeaders(headers: Headers, redact = (text: string) => text): Record<string, string> {
   const result: Record<string, string> = {}
-  headers.forEach((value, key) => (result[key] = value))
+  headers.forEach((value, key) => (result[redact(key)] = redact(value)))
   return result
 }
 

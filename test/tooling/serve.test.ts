@@ -1,6 +1,7 @@
 import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../../tools/simulator'
 import { MAX_BODY_BYTES, portFrom, serve, type RunningServer } from '../../tools/serve'
-import { request as httpRequest } from 'http'
+import { createServer, request as httpRequest, type Server } from 'http'
+import type { AddressInfo } from 'net'
 import { useSimulator } from '../simulated'
 
 const drip = useSimulator()
@@ -193,5 +194,120 @@ it('POST /<action>/<field> fills a picker from the account, as the Actions Teste
   expect(bad.body).toEqual({
     choices: [],
     error: { message: expect.stringMatching(/^Drip rejected the API key/), code: '401' }
+  })
+})
+
+describe('a Drip that echoes the key in its headers, reason phrase and body', () => {
+  // 33 characters: base64 of `token:` and of `token:\n` are both padded, so each has an unpadded form too.
+  const TOKEN = 'echoed-drip-token-0123456789abcde'
+  const b64 = (text: string) => Buffer.from(text).toString('base64')
+  const pastedForms = {
+    'the token': TOKEN,
+    'the token with blanks around it': `  ${TOKEN} \n`,
+    'base64 of token:': b64(`${TOKEN}:`),
+    'base64 of token: and a newline': b64(`${TOKEN}:\n`),
+    'base64 of token: and CRLF': b64(`${TOKEN}:\r\n`)
+  }
+  /** Every form of a pasted key: as pasted, the token, base64 of `token:` (newline or not) and of the token, padded or not. */
+  const formsOf = (pasted: string) => {
+    const encoded = [`${TOKEN}:`, `${TOKEN}:\n`, TOKEN].map(b64)
+    return [...new Set([pasted.trim(), TOKEN, ...encoded, ...encoded.map((e) => e.replace(/=+$/, ''))])]
+  }
+
+  let fake: Server
+  let fakeUrl: string
+  let echoServer: RunningServer
+  let answer = { status: 200, forms: [] as string[] }
+
+  beforeAll(async () => {
+    fake = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        const { status, forms } = answer
+        res.setHeader(
+          'Set-Cookie',
+          forms.map((form, i) => `session${i}=${form}; Path=/; HttpOnly`)
+        )
+        res.setHeader('WWW-Authenticate', `Basic realm="${forms.join(' ')}"`)
+        forms.forEach((form, i) => res.setHeader(`X-Echo-${i}`, form))
+        res.setHeader('X-Proxy-Seen', `Basic ${forms.join(', ')}`)
+        res.setHeader(`X-${TOKEN}`, 'a header named by the key')
+        res.setHeader('Content-Type', 'application/json')
+        res.writeHead(status, `Echo ${forms.join(' ')}`)
+        res.end(JSON.stringify({ message: `seen: ${forms.join(' ')}`, subscribers: [], accounts: [] }))
+      })
+    })
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve))
+    fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`
+    echoServer = await serve({ port: 0, apiBaseUrl: fakeUrl })
+  })
+  afterAll(async () => {
+    await echoServer.close()
+    await new Promise((resolve) => fake.close(resolve))
+  })
+
+  /** The whole reply as a client sees it: status line, headers and body. */
+  const rawReply = async (route: string, body: unknown) => {
+    const response = await fetch(`${echoServer.url}${route}`, { method: 'POST', body: JSON.stringify(body) })
+    const headers: string[] = []
+    response.headers.forEach((value, name) => headers.push(`${name}: ${value}`))
+    return `${response.status} ${response.statusText}\n${headers.join('\n')}\n\n${await response.text()}`
+  }
+
+  const identify = { type: 'identify', traits: { email: 'echo@example.com' } }
+  const calls: Array<[string, number, string, (apiKey: string) => unknown]> = [
+    [
+      'an action Drip answers',
+      200,
+      '/identify',
+      (apiKey) => ({ payload: identify, settings: { accountId: '12345', apiKey } })
+    ],
+    [
+      'an action Drip fails',
+      500,
+      '/identify',
+      (apiKey) => ({ payload: identify, settings: { accountId: '12345', apiKey } })
+    ],
+    [
+      'a batch',
+      200,
+      '/identify',
+      (apiKey) => ({ payload: [identify, identify], settings: { accountId: '12345', apiKey } })
+    ],
+    ['the authentication test', 401, '/authenticate', (apiKey) => ({ accountId: '12345', apiKey })],
+    ['a picker', 403, '/subscribeToCampaign/campaign_id', (apiKey) => ({ settings: { accountId: '12345', apiKey } })]
+  ]
+
+  for (const [pastedAs, pasted] of Object.entries(pastedForms)) {
+    it.each(calls)(
+      `leaks no form of the key pasted as ${pastedAs}: %s (Drip answers %d)`,
+      async (_, status, route, body) => {
+        const forms = formsOf(pasted)
+        expect(forms.filter((form) => form.endsWith('='))).toHaveLength(2)
+        answer = { status, forms }
+        const text = await rawReply(route, body(pasted))
+        expect(text).toContain('[redacted]')
+        for (const form of forms) expect(text).not.toContain(form)
+      }
+    )
+  }
+
+  it('shows the headers and reason phrase Drip answered with, each form of the key replaced', async () => {
+    answer = { status: 200, forms: formsOf(TOKEN) }
+    const response = await fetch(`${echoServer.url}/identify`, {
+      method: 'POST',
+      body: JSON.stringify({ payload: identify, settings: { accountId: '12345', apiKey: TOKEN } })
+    })
+    const [exchange] = await response.json()
+    const redacted = answer.forms.map(() => '[redacted]')
+    expect(exchange.response.statusCode).toBe(200)
+    expect(exchange.response.statusMessage).toBe(`Echo ${redacted.join(' ')}`)
+    expect(exchange.response.headers).toMatchObject({
+      'www-authenticate': `Basic realm="${redacted.join(' ')}"`,
+      'x-echo-0': '[redacted]',
+      'x-proxy-seen': `Basic ${redacted.join(', ')}`,
+      'x-[redacted]': 'a header named by the key',
+      'set-cookie': redacted.map((r, i) => `session${i}=${r}; Path=/; HttpOnly`).join(', ')
+    })
   })
 })
