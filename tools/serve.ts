@@ -73,6 +73,44 @@ function reportedError(err: unknown) {
   }
 }
 
+/** What a route answers: its HTTP status and the reply it sends as JSON. */
+interface Answer {
+  status: number
+  reply: unknown
+}
+
+/** A route: what its body must hold (for the message when it is no object), and how it answers. */
+interface Route {
+  takes: string
+  run(body: JSONObject): Promise<Answer>
+}
+
+const ok = (reply: unknown): Answer => ({ status: 200, reply })
+
+/** A request body for a message: `null`, `an array`, or the JSON itself, cut short. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return 'an array'
+  const text = JSON.stringify(value)
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text
+}
+
+/**
+ * A request body that is a JSON object, or the error to answer with 400. No body at all is an empty object, as
+ * express.json() (action-destinations' server) reads it; `null`, an array or any other value is refused.
+ */
+function requestBody(text: string, route: Route): { value: JSONObject } | { error: string } {
+  let value: unknown
+  try {
+    value = text ? JSON.parse(text) : {}
+  } catch (error) {
+    return { error: `the request body is not JSON: ${(error as Error).message}` }
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return { error: `the request body must be a JSON object (${route.takes}), not ${shown(value)}` }
+  }
+  return { value: value as JSONObject }
+}
+
 /** actions-core words a failed test as "Credentials are invalid: <status> <message>", with a double space when there is no status. */
 const tidy = (message: string) => message.replace(/^(Credentials are invalid:)\s+/, '$1 ')
 
@@ -82,52 +120,64 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const destination = new Destination(watcher.definition)
   const log = options.log ?? (() => undefined)
 
-  const routes: Record<string, (body: JSONObject) => Promise<unknown>> = {
-    '/authenticate': async (body) => {
-      try {
-        await destination.testAuthentication(body as unknown as Settings)
-        return { ok: true }
-      } catch (error) {
-        const { fields } = reportedError(error)
-        return { ok: false, error: tidy((error as Error).message), fields: fields ?? {} }
+  const routes: Record<string, Route> = {
+    '/authenticate': {
+      takes: 'the settings: {"accountId", "apiKey"}',
+      run: async (body) => {
+        try {
+          await destination.testAuthentication(body as unknown as Settings)
+          return ok({ ok: true })
+        } catch (error) {
+          const { fields } = reportedError(error)
+          return ok({ ok: false, error: tidy((error as Error).message), fields: fields ?? {} })
+        }
       }
     }
   }
   for (const [slug, action] of Object.entries(destination.actions)) {
-    routes[`/${slug}`] = async (body) => {
-      // A key that is no field (a typo, a label) would be dropped by the runtime without a word: refused here.
-      const problem = mappingProblem(def, slug, body.mapping)
-      if (problem) return [{ statusCode: 400, message: problem, fields: {}, requestError: true }]
-      const mapping = withDefaults(def, slug, (body.mapping as JSONObject) ?? {})
-      const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }
-      // Each request's exchanges are its own, however many run at once.
-      const { value, error, exchanges } = await watcher.capture(async () =>
-        Array.isArray(body.payload)
-          ? { multistatus: await action.executeBatch({ ...input, data: body.payload as JSONObject[] }) }
-          : action.execute({ ...input, data: (body.payload ?? {}) as JSONObject })
-      )
-      // actions-core's Destination keeps every response it sees; this server reports its own exchanges instead.
-      destination.responses.length = 0
-      const reply: unknown[] = exchanges.map(reported)
-      if (error) reply.push(reportedError(error))
-      else if (value && 'multistatus' in (value as object)) reply.push(value)
-      return reply
-    }
+    routes[`/${slug}`] = { takes: '{"payload", "settings", "mapping"}', run: (body) => runAction(slug, action, body) }
+  }
+
+  async function runAction(
+    slug: string,
+    action: Destination<Settings>['actions'][string],
+    body: JSONObject
+  ): Promise<Answer> {
+    // A key that is no field (a typo, a label) would be dropped by the runtime without a word: refused here.
+    const problem = mappingProblem(def, slug, body.mapping)
+    if (problem) return ok([{ statusCode: 400, message: problem, fields: {}, requestError: true }])
+    const mapping = withDefaults(def, slug, (body.mapping as JSONObject) ?? {})
+    const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }
+    // Each request's exchanges are its own, however many run at once.
+    const { value, error, exchanges } = await watcher.capture(async () =>
+      Array.isArray(body.payload)
+        ? { multistatus: await action.executeBatch({ ...input, data: body.payload as JSONObject[] }) }
+        : action.execute({ ...input, data: (body.payload ?? {}) as JSONObject })
+    )
+    // actions-core's Destination keeps every response it sees; this server reports its own exchanges instead.
+    destination.responses.length = 0
+    const reply: unknown[] = exchanges.map(reported)
+    if (error) reply.push(reportedError(error))
+    else if (value && 'multistatus' in (value as object)) reply.push(value)
+    return ok(reply)
   }
 
   // Pickers, as action-destinations' server routes them: POST /<actionSlug>/<field> with {settings, payload, page}.
   for (const [slug, action] of Object.entries(destination.actions)) {
     for (const field of dynamicFieldNames(def.actions[slug].dynamicFields)) {
-      routes[`/${slug}/${field}`] = async (body) => {
-        const input = {
-          settings: (body.settings ?? {}) as unknown as Settings,
-          payload: (body.payload ?? {}) as JSONObject,
-          page: String(body.page ?? '1')
-        }
-        try {
-          return await action.executeDynamicField(field, input as never)
-        } catch (error) {
-          return { choices: [], error: { message: (error as Error).message, code: '500' } }
+      routes[`/${slug}/${field}`] = {
+        takes: '{"settings", "payload", "page"}',
+        run: async (body) => {
+          const input = {
+            settings: (body.settings ?? {}) as unknown as Settings,
+            payload: (body.payload ?? {}) as JSONObject,
+            page: String(body.page ?? '1')
+          }
+          try {
+            return ok(await action.executeDynamicField(field, input as never))
+          } catch (error) {
+            return ok({ choices: [], error: { message: (error as Error).message, code: '500' } })
+          }
         }
       }
     }
@@ -170,14 +220,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
         log(`413 ${req.method} ${path}`)
         return
       }
-      let body: JSONObject | undefined
-      try {
-        body = text ? (JSON.parse(text) as JSONObject) : {}
-      } catch (error) {
-        status = 400
-        reply = { error: `the request body is not JSON: ${(error as Error).message}` }
-      }
-      if (body) reply = await routes[path](body)
+      const body = requestBody(text, routes[path])
+      const answer = 'error' in body ? { status: 400, reply: body } : await routes[path].run(body.value)
+      status = answer.status
+      reply = answer.reply
     } else {
       status = 404
       reply = {

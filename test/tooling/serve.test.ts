@@ -84,7 +84,12 @@ it('POST /<action> with an array payload runs the batch path (two events: two si
 })
 
 it('POST /<action> reports an error the way action-destinations does', async () => {
-  const { body } = await post('/trackEvent', { payload: { type: 'track', event: 'x', properties: {} }, settings })
+  const { status, body } = await post('/trackEvent', {
+    payload: { type: 'track', event: 'x', properties: {} },
+    settings
+  })
+  // The event's own error, in a 200 reply, as action-destinations' server answers it.
+  expect(status).toBe(200)
   expect(body).toEqual([
     {
       statusCode: 400,
@@ -116,6 +121,36 @@ it('refuses a mapping key that is no field of the action, naming it and the fiel
       message: '"mapping" must be an object of field keys and values, not "bad"'
     })
   ])
+})
+
+it.each([
+  ['null', null, 'null'],
+  ['an array', [{ payload: {} }], 'an array'],
+  ['a string', 'identify', '"identify"'],
+  ['a number', 42, '42'],
+  ['false', false, 'false']
+])('answers a body that is %s with 400 and says what the route takes', async (_, value, shownAs) => {
+  const takes = {
+    '/authenticate': 'the settings: {"accountId", "apiKey"}',
+    '/identify': '{"payload", "settings", "mapping"}',
+    '/subscribeToCampaign/campaign_id': '{"settings", "payload", "page"}'
+  }
+  for (const [route, expected] of Object.entries(takes)) {
+    expect(await post(route, value)).toEqual({
+      status: 400,
+      body: { error: `the request body must be a JSON object (${expected}), not ${shownAs}` }
+    })
+  }
+  expect(drip.sim.received).toEqual([])
+})
+
+it('answers a body that is not JSON with 400, and no body at all as an empty object (as express.json() reads it)', async () => {
+  const response = await fetch(`${server.url}/identify`, { method: 'POST', body: '{"payload":' })
+  expect(response.status).toBe(400)
+  expect((await response.json()).error).toMatch(/^the request body is not JSON: /)
+  const empty = await fetch(`${server.url}/authenticate`, { method: 'POST' })
+  expect(empty.status).toBe(200)
+  expect(await empty.json()).toMatchObject({ ok: false })
 })
 
 it('redacts credentials Drip echoes back, in the exchanges and in the error', async () => {
