@@ -143,9 +143,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     action: Destination<Settings>['actions'][string],
     body: JSONObject
   ): Promise<Answer> {
-    // A key that is no field (a typo, a label) would be dropped by the runtime without a word: refused here.
+    // A key that is no field (a typo, a label) would be dropped by the runtime without a word: refused here, with a
+    // 400 status (the request is wrong, not the event) and the body of an error of action-destinations' server.
     const problem = mappingProblem(def, slug, body.mapping)
-    if (problem) return ok([{ statusCode: 400, message: problem, fields: {}, requestError: true }])
+    if (problem) return { status: 400, reply: [{ statusCode: 400, message: problem, fields: {}, requestError: true }] }
     const mapping = withDefaults(def, slug, (body.mapping as JSONObject) ?? {})
     const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }
     // Each request's exchanges are its own, however many run at once.

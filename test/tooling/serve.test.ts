@@ -102,9 +102,11 @@ it('POST /<action> reports an error the way action-destinations does', async () 
   ])
 })
 
-it('refuses a mapping key that is no field of the action, naming it and the fields (with their labels)', async () => {
+it('refuses a mapping key that is no field of the action with a 400, naming it and the fields (with their labels)', async () => {
   const payload = { type: 'track', event: 'Audience Entered', properties: { email: 'a@example.com' } }
-  const { body } = await post('/updateTags', { payload, settings, mapping: { tags_to_add: 'vip' } })
+  const { status, body } = await post('/updateTags', { payload, settings, mapping: { tags_to_add: 'vip' } })
+  // The request is wrong, not the event: a real 400, with the body of an error of action-destinations' server.
+  expect(status).toBe(400)
   expect(body).toEqual([
     {
       statusCode: 400,
@@ -115,12 +117,17 @@ it('refuses a mapping key that is no field of the action, naming it and the fiel
       requestError: true
     }
   ])
-  expect((await post('/updateTags', { payload, settings, mapping: 'bad' })).body).toEqual([
-    expect.objectContaining({
-      statusCode: 400,
-      message: '"mapping" must be an object of field keys and values, not "bad"'
-    })
-  ])
+  expect(await post('/updateTags', { payload, settings, mapping: 'bad' })).toEqual({
+    status: 400,
+    body: [
+      expect.objectContaining({
+        statusCode: 400,
+        message: '"mapping" must be an object of field keys and values, not "bad"'
+      })
+    ]
+  })
+  // Nothing was sent.
+  expect(drip.sim.received).toEqual([])
 })
 
 it.each([
