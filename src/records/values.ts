@@ -321,9 +321,7 @@ function instant(value: string | number): Dayjs | undefined {
 function fromParts(y: string, mo: string, d: string, clock: string, ms: number, zone?: string): Dayjs | undefined {
   const offset = zoneOffsetMinutes(zone)
   if (offset === undefined) return undefined
-  // Years 0000-0099 as Date.UTC reads them, 1900-1999: today's rule, kept.
-  const year = Number(y) < 100 ? String(Number(y) + 1900) : y
-  const wallClock = dayjs.utc(`${year}-${mo}-${d} ${clock}`, WALL_CLOCK, true)
+  const wallClock = dayjs.utc(`${y}-${mo}-${d} ${clock}`, WALL_CLOCK, true)
   if (!wallClock.isValid()) return undefined
   // Minutes added, not dayjs's utcOffset: that reads an offset of up to 16 as hours (+00:15 would be 15 hours).
   const time = wallClock.add(ms, 'millisecond').subtract(offset, 'minute')
