@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { isoDate } from '../../src/records/values'
 
 // The date rule, pinned input by input: every date field (Event Time, Status Updated At, ...) goes through isoDate.
@@ -253,5 +254,35 @@ describe('the note for a date left out', () => {
       'Event Time left out: "-1700000000" is not a real date and time between 1900 and 2099 (ISO-8601, RFC 2822, ' +
         'or epoch seconds or milliseconds after 2000).'
     ])
+  })
+})
+
+describe("Segment's canonical timestamps, read without dayjs as they are most events' time", () => {
+  it('takes and refuses exactly what the strict dayjs path does with the same time written +00:00', () => {
+    const digits = (n: number, width: number) => String(n).padStart(width, '0')
+    const near = (edges: number[], anywhere: fc.Arbitrary<number>) => fc.oneof(fc.constantFrom(...edges), anywhere)
+    fc.assert(
+      fc.property(
+        fc.record({
+          // Near the edges (leap years, the window, the last day, hour, minute and second), and anywhere.
+          year: near([1899, 1900, 1996, 2000, 2023, 2024, 2099, 2100], fc.integer({ min: 0, max: 9999 })),
+          month: near([0, 1, 2, 4, 12, 13], fc.integer({ min: 0, max: 19 })),
+          day: near([0, 1, 28, 29, 30, 31, 32], fc.integer({ min: 0, max: 39 })),
+          hour: near([0, 23, 24], fc.integer({ min: 0, max: 29 })),
+          minute: near([0, 59, 60], fc.integer({ min: 0, max: 69 })),
+          second: near([0, 59, 60], fc.integer({ min: 0, max: 69 })),
+          ms: fc.integer({ min: 0, max: 999 })
+        }),
+        ({ year, month, day, hour, minute, second, ms }) => {
+          const wall =
+            `${digits(year, 4)}-${digits(month, 2)}-${digits(day, 2)}` +
+            `T${digits(hour, 2)}:${digits(minute, 2)}:${digits(second, 2)}.${digits(ms, 3)}`
+          const canonical = isoDate(`${wall}Z`, 'Event Time', [])
+          expect(canonical).toBe(isoDate(`${wall}+00:00`, 'Event Time', []))
+          if (canonical !== undefined) expect(canonical).toBe(`${wall}Z`)
+        }
+      ),
+      { numRuns: 5000 }
+    )
   })
 })
