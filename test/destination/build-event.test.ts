@@ -209,3 +209,27 @@ describe('buildEvent: properties and the conversion value', () => {
     expect(JSON.stringify(payload)).toBe(given)
   })
 })
+
+describe("buildEvent: the payload's own properties object when value does not change", () => {
+  it.each([
+    ['no properties.value and no Conversion Value', { a: 1 }, undefined],
+    ['an integer properties.value and no Conversion Value', { value: 500, a: 1 }, undefined],
+    ['properties.value already the Conversion Value in cents', { value: 1234, a: 1 }, 12.34],
+    ['a Conversion Value left out, an integer properties.value', { value: 7, a: 1 }, 1e12]
+  ])('%s: sent as it is, not copied', (_case, properties, value) => {
+    const built = buildEvent({ ...BASE, properties, value })
+    expect('record' in built && built.record.properties).toBe(properties)
+  })
+
+  it('copies them when value is added, replaced or left out', () => {
+    for (const [properties, value] of [
+      [{ a: 1 }, 12.34],
+      [{ value: 500, a: 1 }, 12.34],
+      [{ value: 'x', a: 1 }, undefined],
+      [{ value: 'x', a: 1 }, 12.34]
+    ] as const) {
+      const built = buildEvent({ ...BASE, properties, value })
+      expect('record' in built && built.record.properties).not.toBe(properties)
+    }
+  })
+})
