@@ -153,13 +153,13 @@ export function inMinorUnits(
   notes: string[],
   what = 'Amount'
 ): number | undefined {
-  const code = currency?.trim().toUpperCase()
+  // Most amounts are in dollars or name no currency: cents, without reading the code or looking it up.
+  if (currency === undefined || currency === null || currency === 'USD') return roundedCents(amount, what, notes)
+  const code = currency.trim().toUpperCase()
   if (!code || !isCurrencyCode(code)) {
     if (code)
       notes.push(`Currency: "${currency}" is not an ISO 4217 code; the amount was taken as having two decimals.`)
-    const units = cents(amount)
-    noteRounding(amount, units, 2, what, notes)
-    return units
+    return roundedCents(amount, what, notes)
   }
   let digits = minorDigits.get(code)
   if (digits === undefined) {
@@ -168,6 +168,13 @@ export function inMinorUnits(
   }
   const units = minorUnits(amount, digits ?? 2)
   noteRounding(amount, units, digits ?? 2, what, notes)
+  return units
+}
+
+/** An amount in cents, with a note when it had more than two decimals. */
+function roundedCents(amount: number | undefined, what: string, notes: string[]): number | undefined {
+  const units = cents(amount)
+  noteRounding(amount, units, 2, what, notes)
   return units
 }
 
