@@ -49,13 +49,15 @@ async function* readItems(
   let collected = ''
   let first = true
 
+  // One decoder for the whole stream: a character split between two chunks is joined, not turned into U+FFFD.
+  const decoder = new Utf8Decoder()
   for await (const chunk of stream) {
     if (first && Buffer.isBuffer(chunk)) {
       const problem = notUtf8(chunk, file)
       if (problem) throw new UsageError(problem)
     }
     first = false
-    const data = typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8')
+    const data = typeof chunk === 'string' ? chunk : decoder.write(chunk)
     for (let i = 0; i < data.length; i++) {
       const c = data[i]
       if (mode === 'unknown') {
@@ -128,6 +130,9 @@ async function* readItems(
       text += c
     }
   }
+  // Bytes held back at the end are a character cut short: decoded as U+FFFD, so the line shows it.
+  const rest = decoder.end()
+  if (rest) text += rest
   if (mode === 'ndjson') {
     const item = parseItem(collected + text, startLine)
     if (item) yield item
@@ -169,4 +174,41 @@ function excerpt(text: string): string {
 function printable(message: string): string {
   const clean = message.replace(/, "[^"]*" is not valid JSON$/, '').replace(/[^\x20-\x7e]/g, '?')
   return clean.length > 80 ? `${clean.slice(0, 80)}...` : clean
+}
+
+/**
+ * UTF-8 bytes to text, one chunk after another. A character whose bytes a chunk boundary splits (files are read
+ * 64 KiB at a time, gunzipped 16 KiB at a time) is held back until its last bytes come, so it arrives whole: a chunk
+ * decoded on its own would turn each half into U+FFFD.
+ */
+export class Utf8Decoder {
+  /** The first bytes of a character the last chunk ended in (at most 3). */
+  private held: Buffer = Buffer.alloc(0)
+
+  write(chunk: Buffer): string {
+    const bytes = this.held.length > 0 ? Buffer.concat([this.held, chunk]) : chunk
+    const whole = completeLength(bytes)
+    this.held = Buffer.from(bytes.subarray(whole))
+    return bytes.toString('utf8', 0, whole)
+  }
+
+  /** What is still held at the end of the stream: a character cut short, as U+FFFD ('' when nothing is held). */
+  end(): string {
+    const rest = this.held.toString('utf8')
+    this.held = Buffer.alloc(0)
+    return rest
+  }
+}
+
+/** How many of `bytes` end on a character boundary: all, but for the start of a character its last bytes have not come. */
+export function completeLength(bytes: Buffer): number {
+  // The last character's first byte: back over at most 3 continuation bytes (10xxxxxx).
+  let start = bytes.length - 1
+  while (start >= 0 && start > bytes.length - 4 && (bytes[start] & 0xc0) === 0x80) start--
+  if (start < 0) return bytes.length
+  const lead = bytes[start]
+  // ASCII, or a byte that starts no character (0x80-0xc1, 0xf5-0xff): nothing to wait for.
+  if (lead < 0xc2 || lead > 0xf4) return bytes.length
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2
+  return start + length > bytes.length ? start : bytes.length
 }
