@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs'
 import path from 'path'
 import { gzipSync } from 'zlib'
-import { cli, identify, start, tmp } from './run-cli'
+import { cli, identify, runMain, start, tmp } from './run-cli'
 
 // The runner as a backfill tool: a Segment archive (gzipped NDJSON in a folder per day, as Segment's S3 and GCS
 // destinations write it) replayed into the simulator within Drip's hourly budget, resumable from a checkpoint. The
@@ -107,7 +107,7 @@ describe('inputs a backfill meets', () => {
     [
       'UTF-16',
       () => file('utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(identify(1), 'utf16le')])),
-      /^actions-drip: utf16\.json is UTF-16 .*: convert it first, e\.g\. iconv -f UTF-16 -t UTF-8\n/
+      /^actions-drip: \S*utf16\.json holds no Segment event: \S*utf16\.json:1: is UTF-16 .*; convert it first, e\.g\. iconv -f UTF-16 -t UTF-8\.\n/
     ],
     ['an empty file', () => file('empty.ndjson', ''), /^actions-drip: .*empty\.ndjson holds no Segment event\.\n/],
     [
@@ -119,6 +119,33 @@ describe('inputs a backfill meets', () => {
     const { code, stderr } = await cli([make(), '--quiet'])
     expect(code).toBe(2)
     expect(stderr).toMatch(message)
+  })
+
+  it('a file that cannot be read to its end is named with where it broke; the rest is replayed (exit 65)', async () => {
+    const dir = tmp()
+    const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => identify(from + i))
+    const whole = gzipSync(`${lines(0, 600).join('\n')}\n`)
+    writeFileSync(path.join(dir, '1.json.gz'), whole.subarray(0, Math.floor(whole.length / 2)))
+    writeFileSync(path.join(dir, '2.ndjson'), `${lines(5000, 5010).join('\n')}\n{oops\n`)
+    const broken = new RegExp(
+      `${dir}/1\\.json\\.gz:(\\d+): is cut short: its gzip data ends early, at byte \\d+ \\(the end of the file\\)`
+    )
+
+    const plan = await runMain([dir, '--quiet', '--dry-run'])
+    expect(plan.code).toBe(65)
+    expect(plan.stdout).toMatch(new RegExp(`Plan \\(dry run[^]*incomplete files +1 [^]*\\n +${broken.source}`))
+    const run = await runMain([dir, '--quiet', '--unlimited'])
+    expect(run.code).toBe(65)
+    const line = Number(broken.exec(run.stdout)?.[1])
+    expect(run.stdout).toMatch(
+      new RegExp(`^INCOMPLETE ${broken.source}\\. Read: the ${(line - 1).toLocaleString('en-US')} items before it`, 'm')
+    )
+    expect(run.stdout).toMatch(new RegExp(`^${dir}/2\\.ndjson:11 .* UNPARSABLE: not valid JSON`, 'm'))
+    expect(run.stdout).toMatch(
+      new RegExp(`events read +${line - 1 + 10} \\(\\+1 unparsable lines\\)\\n +delivered to Drip +${line - 1 + 10}\\n`)
+    )
+    expect(run.stdout).toMatch(new RegExp(`incomplete files +1 .*\\n +${broken.source}`))
+    expect(run.stderr).toMatch(/^actions-drip: 1 input file could not be read to the end \(listed in the summary\)/)
   })
 
   it('a checkpoint of another replay is refused, naming it', async () => {

@@ -2,6 +2,8 @@ import { spawn } from 'child_process'
 import { mkdtempSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
+import { Readable, Writable } from 'stream'
+import { main } from '../../tools/runner/cli'
 
 // The runner as a person runs it: its command (`npm start` and `npx actions-drip` run the same file compiled), from the
 // sources so the suite needs no build. .ci/run runs the compiled command from an installed package.
@@ -45,3 +47,35 @@ export function ndjson(stdout: string) {
 
 export const tmp = () => mkdtempSync(path.join(tmpdir(), 'actions-drip-cli-'))
 export const identify = (i: number) => JSON.stringify({ type: 'identify', traits: { email: `p${i}@example.com` } })
+
+/**
+ * The runner's main() in this process, as bin.ts calls it: no process to start, so a test's time is the replay's.
+ * `signal` stands for SIGINT and SIGTERM (bin.ts aborts it with the signal's name); `onStdout` sees each write.
+ */
+export async function runMain(
+  args: string[],
+  options: { stdin?: string | Buffer | Readable; signal?: AbortSignal; onStdout?: (stdout: string) => void } = {}
+): Promise<Run> {
+  let stdout = ''
+  let stderr = ''
+  const sink = (add: (text: string) => void) =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        add(chunk.toString())
+        done()
+      }
+    })
+  const input = options.stdin
+  const code = await main({
+    argv: args,
+    env: {},
+    stdin: input instanceof Readable ? input : Readable.from(input === undefined ? [] : [Buffer.from(input)]),
+    stdout: sink((text) => {
+      stdout += text
+      options.onStdout?.(stdout)
+    }),
+    stderr: sink((text) => (stderr += text)),
+    signal: options.signal
+  })
+  return { code, stdout, stderr }
+}

@@ -10,8 +10,18 @@ import { presetSubscriptions, readMapping, UsageError, type DripSubscription } f
 import { PACKAGE_ROOT } from '../reference'
 import { Checkpoint } from './checkpoint'
 import type { InputItem } from './input'
-import { planText, plural, progressLine, resultLine, stateText, summaryText } from './report'
-import { Runner, type EventResult, type RunSummary } from './run'
+import {
+  brokeAt,
+  incompleteLine,
+  planText,
+  plural,
+  progressLine,
+  resultLine,
+  stateText,
+  summaryText,
+  type PathOf
+} from './report'
+import { Runner, type EventResult, type IncompleteFile, type RunSummary } from './run'
 import { inputFiles, readInputs, type InputFile } from './sources'
 
 export const SAMPLE = path.join(PACKAGE_ROOT, 'examples', 'events.ndjson')
@@ -59,10 +69,14 @@ Options:
                       (subscribed). Drip's reference does not say; the simulator assumes yes
   -h, --help          show this help
 
+An input file that cannot be read to its end (a gzip cut short or damaged, a read error, bytes that are not UTF-8)
+is named with the line and byte it broke at; what came before is sent, and the run goes on with the next file.
+
 Exit codes: 0 when every event that passed validation was delivered; 1 when an event failed at Drip or Drip could not
 be reached (and, with --strict, when an event was rejected before sending); 2 for usage errors (an input with no
-Segment event in it among them); 75 when the run stopped at Drip's hourly budget (run again to continue); 130 or 143
-when SIGINT or SIGTERM stopped the run (what was read is sent and reported first).
+Segment event in it among them); 65 when an input file could not be read to its end (the rest was replayed; a dry run
+too); 75 when the run stopped at Drip's hourly budget (run again to continue); 130 or 143 when SIGINT or SIGTERM
+stopped the run (what was read is sent and reported first). Of several, the first of 130/143, 75, 1, 65 applies.
 The API key is never printed.`
 
 export interface CliIO {
@@ -129,6 +143,7 @@ export async function main(io: CliIO): Promise<number> {
         subscriptions,
         batch: options.batch,
         batchSize: options.batchSize,
+        onIncomplete: (incomplete) => output.incomplete(incomplete, progress.clear),
         onResult: (result) => {
           output.result(result, progress.clear)
           progress.result(result)
@@ -146,7 +161,7 @@ export async function main(io: CliIO): Promise<number> {
           }
         }
       })
-      const fresh = (item: InputItem) => !checkpoint.has(item.file, item.position)
+      const fresh = (item: InputItem) => Boolean(item.broken) || !checkpoint.has(item.file, item.position)
       skipped = 0
       const items = skipping(readInputs(files, io.stdin, progress.bytes), fresh, () => skipped++)
       const summary = await runner.run(items, budget.signal)
@@ -174,15 +189,18 @@ export async function main(io: CliIO): Promise<number> {
   output.end(total, target.state())
 
   if (total.eventsRead === 0 && total.alreadyDelivered === 0 && !total.interrupted) {
+    const broken = total.incomplete.map(brokeAt).join('; ')
     io.stderr.write(
       `actions-drip: ${options.source === '-' ? 'stdin' : options.source} holds no Segment event` +
-        `${total.unparsable ? ` (${plural(total.unparsable, 'item')} could not be read as one)` : ''}.\n`
+        `${total.unparsable ? ` (${plural(total.unparsable, 'item')} could not be read as one)` : ''}` +
+        `${broken ? `: ${broken}` : ''}.\n`
     )
     return 2
   }
+  if (total.incomplete.length > 0 && total.interrupted !== 'EPIPE') io.stderr.write(incompleteHint(options, total))
   if (options.dryRun) {
     output.plan(total)
-    return 0
+    return total.incomplete.length > 0 ? EXIT_INCOMPLETE : 0
   }
   if (total.interrupted === 'BUDGET') {
     io.stderr.write(continueHint(options, io.argv, target.budgetBack()))
@@ -191,7 +209,22 @@ export async function main(io: CliIO): Promise<number> {
   if (total.interrupted === 'EPIPE') return 0
   if (total.interrupted) return total.interrupted === 'SIGTERM' ? 143 : 130
   if (total.failed > 0) return 1
+  if (total.incomplete.length > 0) return EXIT_INCOMPLETE
   return options.strict && (total.rejected > 0 || total.unparsable > 0) ? 1 : 0
+}
+
+/** The exit code for a run that met an input file it could not read to its end (sysexits' EX_DATAERR). */
+export const EXIT_INCOMPLETE = 65
+
+function incompleteHint(options: Options, total: Totals): string {
+  const files = plural(total.incomplete.length, 'input file')
+  const again = options.checkpoint
+    ? ' Once it is mended (downloaded again, converted), a run with the same --checkpoint sends the rest of it, nothing twice.'
+    : ''
+  return (
+    `actions-drip: ${files} could not be read to the end (listed in the summary); what came before each break ` +
+    `${options.dryRun ? 'is in the plan' : 'was replayed'}.${again}\n`
+  )
 }
 
 /** What a checkpoint is for: the input and the options that change what is sent and how. */
@@ -473,6 +506,8 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: 
 
 interface Output {
   result(result: EventResult, beforeLine: () => void): void
+  /** An input file that broke partway, when it did. */
+  incomplete(incomplete: IncompleteFile, beforeLine: () => void): void
   end(summary: Totals, state: ReturnType<Target['state']>): void
   /** What a dry run found the replay needs. */
   plan(summary: Totals): void
@@ -499,6 +534,7 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
     return {
       onClosed,
       result: (result) => write(JSON.stringify({ kind: 'result', ...result })),
+      incomplete: (incomplete) => write(JSON.stringify({ kind: 'incomplete', ...incomplete })),
       plan: (summary) => write(JSON.stringify({ kind: 'plan', requestsByEndpoint: summary.requestsByEndpoint })),
       end(summary, state) {
         const target = options.live ? 'live' : 'simulator'
@@ -521,8 +557,10 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
   }
 
   const source = options.source === SAMPLE ? 'the sample events' : options.source
-  // Events of a folder are shown with the file they came from.
+  // Events of a folder are shown with the file they came from; lines that are not events, by path and line.
   const folder = options.source !== '-' && existsSync(options.source) && statSync(options.source).isDirectory()
+  const pathOf: PathOf = (file) =>
+    options.source === '-' ? 'stdin' : folder && file ? path.join(options.source, file) : options.source
   if (!options.quiet) write(`Replaying ${source} via ${mode} → ${target.label}\n`)
   const shown = (outcome: EventResult['outcome']) =>
     !options.quiet || outcome === 'rejected' || outcome === 'failed' || outcome === 'unparsable'
@@ -531,7 +569,11 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
     result(result, beforeLine) {
       if (!shown(result.outcome)) return
       beforeLine()
-      write(resultLine(result, folder))
+      write(resultLine(result, folder, pathOf))
+    },
+    incomplete(incomplete, beforeLine) {
+      beforeLine()
+      write(incompleteLine(incomplete))
     },
     plan: (summary) => write(planText(summary, summary.alreadyDelivered)),
     end(summary, state) {

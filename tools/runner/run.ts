@@ -46,6 +46,8 @@ export interface RunOptions {
   batchSize?: number
   /** Called with every result as soon as it is known. */
   onResult: (result: EventResult) => void
+  /** Called when an input file breaks partway (see IncompleteFile); the run goes on with the next file. */
+  onIncomplete?: (incomplete: IncompleteFile) => void
   /** Called once per input item when all its results are known: whether Drip took it in every subscription. */
   onSettled?: (item: { file?: string; position: number; delivered: boolean }) => void
 }
@@ -68,6 +70,30 @@ export interface RunSummary {
   requestsByEndpoint: Record<string, number>
   /** Set when a signal stopped the run before the input was read to its end. */
   interrupted?: string
+  /** Input files that could not be read to their end. */
+  incomplete: IncompleteFile[]
+}
+
+/**
+ * An input file that broke partway: cut short or damaged gzip, a read error, bytes that are not UTF-8. What came
+ * before the break was read and sent; nothing after it could be.
+ */
+export interface IncompleteFile {
+  /** The file's name in results and the checkpoint. */
+  file?: string
+  /** Where it is, as the runner was given it ("stdin" for -). */
+  path: string
+  /** The line reading stopped in. */
+  line: number
+  /** The byte it broke at, in the file; with `unzipped`, in its text after gunzip. */
+  byte: number
+  unzipped?: boolean
+  /** What went wrong, in words that follow the file's path. */
+  reason: string
+  /** What to do about it. */
+  hint?: string
+  /** How many items of the file were read before the break. */
+  itemsBefore: number
 }
 
 interface Pending {
@@ -104,7 +130,8 @@ export class Runner {
     notes: {},
     requests: 0,
     unanswered: 0,
-    requestsByEndpoint: {}
+    requestsByEndpoint: {},
+    incomplete: []
   }
   private readonly destination: Destination<Settings>
   private readonly watcher: Instrumented<Settings>
@@ -141,6 +168,22 @@ export class Runner {
   /** Sends one input item (or queues it for its batch). */
   async push(item: InputItem): Promise<void> {
     const where = { ...(item.file ? { file: item.file } : {}), position: item.position, line: item.line }
+    if (item.broken) {
+      const { path, reason, byte, inText, gzip, hint } = item.broken
+      const incomplete: IncompleteFile = {
+        ...(item.file ? { file: item.file } : {}),
+        path: path ?? item.file ?? 'the input',
+        line: item.line,
+        byte,
+        ...(inText && gzip ? { unzipped: true } : {}),
+        reason,
+        ...(hint ? { hint } : {}),
+        itemsBefore: item.position - 1
+      }
+      this.summary.incomplete.push(incomplete)
+      this.options.onIncomplete?.(incomplete)
+      return
+    }
     if (!item.event) {
       this.summary.unparsable++
       this.report({ ...where, outcome: 'unparsable', message: item.error })
