@@ -1,7 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs'
 import path from 'path'
+import { Writable } from 'stream'
 import { gzipSync } from 'zlib'
-import { cli, identify, runMain, start, tmp } from './run-cli'
+import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN, DripSimulator } from '../../tools/simulator'
+import type { SavedCheckpoint } from '../../tools/runner/checkpoint'
+import { main } from '../../tools/runner/cli'
+import { cli, ended, identify, runMain, start, startLive, tmp, until } from './run-cli'
 
 // The runner as a backfill tool: a Segment archive (gzipped NDJSON in a folder per day, as Segment's S3 and GCS
 // destinations write it) replayed into the simulator within Drip's hourly budget, resumable from a checkpoint. The
@@ -23,13 +27,27 @@ function archive(count: number): string {
 }
 
 interface Account {
-  people: Array<{ email: string }>
+  people: Array<{ email: string; first_name?: string; last_name?: string }>
+  events: Array<{ email: string; action: string; properties: Record<string, unknown> }>
+  event_count: number
   subscriber_writes: number
 }
 const account = (checkpoint: string) =>
   (JSON.parse(readFileSync(`${checkpoint}.drip.json`, 'utf8')) as { accounts: Account[] }).accounts[0]
+const saved = (checkpoint: string) => JSON.parse(readFileSync(checkpoint, 'utf8')) as SavedCheckpoint
+/** How many items a checkpoint says Drip took (in every subscription, or in some: here each item has one). */
+const taken = (checkpoint: string) => {
+  const { files, partly = {} } = saved(checkpoint)
+  const whole = Object.values(files)
+    .flat()
+    .reduce((sum, [start, end]) => sum + end - start + 1, 0)
+  return whole + Object.values(partly).reduce((sum, items) => sum + Object.keys(items).length, 0)
+}
+/** The summary's count of requests to `endpoint`. */
 const requestsTo = (stdout: string, endpoint: string) =>
-  Number(new RegExp(`${endpoint.replace(/\//g, '\\/')} +(\\d+)`).exec(stdout)?.[1] ?? 0)
+  Number(new RegExp(`\\n +${endpoint.replace(/\//g, '\\/')} +(\\d+)\\n`).exec(stdout)?.[1] ?? 0)
+const lines = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => `${identify(from + i)}\n`).join('')
 
 it('stops cleanly at the budget, continues from the checkpoint to the end, sends nothing twice; the plan matched', async () => {
   const input = archive(12000)
@@ -86,6 +104,180 @@ it('continues after Ctrl-C from where it stopped, sending nothing twice', async 
   const held = account(checkpoint)
   expect(held.people).toHaveLength(6000)
   expect(held.subscriber_writes).toBe(6000)
+})
+
+describe('the process, stopped by a signal while it waits for input', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143]
+  ] as const)(
+    '%s: stops at once, writes the checkpoint, exits %d; the next run sends the rest',
+    async (signal, exit) => {
+      const checkpoint = path.join(tmp(), 'replay.checkpoint')
+      const args = ['-', '--unlimited', '--checkpoint', checkpoint]
+      const child = start(args)
+      const result = ended(child)
+      let stdout = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      // Stdin stays open with nothing more to say: the signal must end that wait too.
+      child.stdin.write(lines(0, 30))
+      await until(() => /#30 .* delivered\n/.test(stdout))
+      child.kill(signal)
+      const { code } = await result
+      expect(code).toBe(exit)
+      expect(account(checkpoint).people).toHaveLength(30)
+      expect(taken(checkpoint)).toBe(30)
+
+      const rest = await runMain([...args, '--quiet'], { stdin: lines(0, 60) })
+      expect(rest.code).toBe(0)
+      expect(rest.stdout).toMatch(/delivered to Drip +30\n +delivered by earlier runs +30 /)
+      expect(account(checkpoint)).toMatchObject({ people: expect.any(Array), subscriber_writes: 60 })
+      expect(account(checkpoint).people).toHaveLength(60)
+    }
+  )
+})
+
+describe('a run that stops on an error leaves a checkpoint that covers everything it delivered', () => {
+  // An output that breaks after 40 lines: a full disk (an error event), or an error thrown where the line is written.
+  const breaking = (how: 'event' | 'throw') => {
+    let lines = 0
+    const disk = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    const stream = new Writable({
+      write(_chunk, _encoding, done) {
+        done(++lines > 40 && how === 'event' ? disk : null)
+      }
+    })
+    if (how === 'throw') {
+      const write = stream.write.bind(stream)
+      stream.write = ((chunk: string) => {
+        if (lines >= 40) throw disk
+        return write(chunk)
+      }) as typeof stream.write
+    }
+    return stream
+  }
+
+  it.each([
+    ['an output that fails (exit 1)', 'event'],
+    ['an error thrown mid-run', 'throw']
+  ] as const)('%s', async (_name, how) => {
+    const input = archive(300)
+    const checkpoint = path.join(tmp(), 'replay.checkpoint')
+    const args = [input, '--unlimited', '--batch', '--batch-size', '80', '--checkpoint', checkpoint]
+    let stderr = ''
+    const run = main({
+      argv: args,
+      env: {},
+      stdin: process.stdin,
+      stdout: breaking(how),
+      stderr: new Writable({ write: (chunk, _encoding, done) => done(void (stderr += chunk)) })
+    })
+    if (how === 'event') {
+      expect(await run).toBe(1)
+      expect(stderr).toMatch(
+        /^actions-drip: stopped: the output could not be written \(ENOSPC: no space left on device, write\); .*replay\.checkpoint records what Drip took\.\n$/
+      )
+    } else {
+      await expect(run).rejects.toThrow('ENOSPC')
+    }
+    // Stopped partway, and all that Drip holds is recorded: the items of the batch whose lines were being written too.
+    const stopped = account(checkpoint)
+    expect(stopped.people.length).toBeGreaterThanOrEqual(40)
+    expect(stopped.people.length).toBeLessThan(300)
+    expect(taken(checkpoint)).toBe(stopped.people.length)
+
+    const rest = await runMain([...args, '--quiet'])
+    expect(rest.code).toBe(0)
+    expect(account(checkpoint).people).toHaveLength(300)
+    expect(account(checkpoint).subscriber_writes).toBe(300)
+  })
+})
+
+// Drip outside the runner's process, as the real one is, for --live: a simulator here, which a runner killed with -9
+// cannot take down, and which a test can fault.
+const drip = new DripSimulator({ limits: { single: Infinity, batch: Infinity }, keepRequests: 0 })
+let url: string
+beforeAll(async () => (url = await drip.start()))
+afterAll(() => drip.stop())
+beforeEach(() => drip.reset())
+const env = { DRIP_ACCOUNT_ID: DEMO_ACCOUNT_ID, DRIP_API_KEY: DEMO_API_TOKEN }
+const held = () => drip.state().accounts[0]
+
+describe('kill -9 with --live resends at most the Drip call in flight', () => {
+  it.each([
+    ['onEvent', [], '/subscribers', 1, 300],
+    ['onBatch', ['--batch', '--batch-size', '80'], '/subscribers/batches', 80, 800]
+  ] as const)(
+    '%s: killed while Drip holds the answer to a request it took, the resume sends that call again and nothing else',
+    async (_mode, mode, endpoint, perCall, count) => {
+      const input = path.join(tmp(), 'events.ndjson')
+      writeFileSync(input, lines(0, count))
+      const checkpoint = path.join(tmp(), 'replay.checkpoint')
+      const args = [input, '--live', '--quiet', '--checkpoint', checkpoint, ...mode]
+      // Drip answers 5 calls, then takes the sixth and keeps its answer: the worst moment to die.
+      drip.inject({ path: endpoint, processed: true, times: 5 })
+      drip.inject({ path: endpoint, processed: true, delayMs: 600_000 })
+      const child = startLive(args, url, env)
+      const result = ended(child)
+      await until(() => drip.faultsLeft() === 0)
+      child.kill('SIGKILL')
+      expect((await result).signal).toBe('SIGKILL')
+
+      // Drip took six calls; the checkpoint, written after each answer, has the five answered.
+      expect(held().people).toHaveLength(6 * perCall)
+      expect(taken(checkpoint)).toBe(5 * perCall)
+
+      const rest = await ended(startLive(args, url, env))
+      expect(rest.code).toBe(0)
+      expect(rest.stdout).toMatch(
+        new RegExp(`delivered to Drip +${count - 5 * perCall}\\n +delivered by earlier runs +${5 * perCall} `)
+      )
+      // Everyone once in Drip; written twice: the call that was in flight, and only it.
+      expect(held().people).toHaveLength(count)
+      expect(held().subscriber_writes - count).toBe(perCall)
+    }
+  )
+})
+
+it('an item two subscriptions take is sent again only to the one where Drip did not take it', async () => {
+  const dir = tmp()
+  // Two subscriptions for the same track events: Drip stores an event for each.
+  const mapping = path.join(dir, 'mapping.json')
+  writeFileSync(
+    mapping,
+    JSON.stringify([
+      { preset: 'Track event' },
+      {
+        partnerAction: 'trackEvent',
+        subscribe: 'type = "track"',
+        mapping: { action: { '@template': 'Also {{event}}' } }
+      }
+    ])
+  )
+  const input = path.join(dir, 'events.ndjson')
+  const track = (i: number) =>
+    JSON.stringify({ type: 'track', event: 'Clicked', properties: { email: `p${i}@example.com` } })
+  writeFileSync(input, `${Array.from({ length: 20 }, (_, i) => track(i)).join('\n')}\n`)
+  const checkpoint = path.join(tmp(), 'replay.checkpoint')
+  const args = [input, '--mapping', mapping, '--live', '--quiet', '--checkpoint', checkpoint]
+
+  // Drip fails the first event of the first subscription: the second takes it, and the 19 others go to both.
+  drip.inject({ path: '/events', status: 500 })
+  const first = await runMain(args, { env, liveApiBaseUrl: url })
+  expect(first.code).toBe(1)
+  expect(requestsTo(first.stdout, 'POST /v2/9999999/events')).toBe(40)
+  expect(saved(checkpoint)).toMatchObject({
+    files: { 'events.ndjson': [[2, 20]] },
+    partly: { 'events.ndjson': { 1: ['1:trackEvent'] } }
+  })
+
+  const rest = await runMain(args, { env, liveApiBaseUrl: url })
+  expect(rest.code).toBe(0)
+  expect(requestsTo(rest.stdout, 'POST /v2/9999999/events')).toBe(1)
+  expect(rest.stdout).toMatch(/delivered to Drip +1\n +delivered by earlier runs +19 /)
+  const events = held().events
+  expect(events).toHaveLength(40)
+  expect(new Set(events.map((e) => `${e.email} ${e.action}`)).size).toBe(40)
 })
 
 describe('inputs a backfill meets', () => {
