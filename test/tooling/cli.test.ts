@@ -198,7 +198,7 @@ it('shows binary input as a short escaped excerpt, never raw', async () => {
     Buffer.from([1, 2, 0x1b, 0x5b, 0x32, 0x4a, 10, ...Buffer.from(identify(1))])
   )
   expect(code).toBe(0)
-  expect(stdout).toMatch(/#1 .* UNPARSABLE: not valid JSON \(.*\): starts "\\u0001\\u0002\\u001b\[2J"/)
+  expect(stdout).toMatch(/^stdin:1 .* UNPARSABLE: not valid JSON \(.*\): starts "\\u0001\\u0002\\u001b\[2J"/)
   expect([...stdout].some((c) => c.charCodeAt(0) < 0x09 || c.charCodeAt(0) === 0x1b)).toBe(false)
 })
 

@@ -340,3 +340,17 @@ describe('the assumption about people Drip does not know', () => {
     }
   )
 })
+
+it('a processed fault lets Drip do the work, then answers late or never: the client cannot know Drip took it', async () => {
+  sim.inject({ path: '/subscribers', processed: true, reset: true })
+  expect(sim.faultsLeft()).toBe(1)
+  const dropped = call('POST', `/v2/${ACCOUNT}/subscribers`, { subscribers: [{ email: 'taken@example.com' }] })
+  await expect(dropped).rejects.toThrow()
+  expect(sim.faultsLeft()).toBe(0)
+  expect(people().map((p) => p.email)).toEqual(['taken@example.com'])
+
+  sim.inject({ path: '/subscribers', processed: true, delayMs: 50 })
+  const late = await call('POST', `/v2/${ACCOUNT}/subscribers`, { subscribers: [{ email: 'late@example.com' }] })
+  expect(late.status).toBe(200)
+  expect(people().map((p) => p.email)).toEqual(['taken@example.com', 'late@example.com'])
+})

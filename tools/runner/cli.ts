@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, statSync } from 'fs'
+import { accessSync, constants, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'fs'
 import path from 'path'
 import { parseArgs } from 'util'
 import { Destination, type DestinationDefinition } from '@segment/actions-core'
@@ -8,10 +8,20 @@ import { redactor } from '../../src/drip-api'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
 import { presetSubscriptions, readMapping, UsageError, type DripSubscription } from '../subscriptions'
 import { PACKAGE_ROOT } from '../reference'
-import { Checkpoint } from './checkpoint'
+import { Checkpoint, type SavedCheckpoint } from './checkpoint'
 import type { InputItem } from './input'
-import { planText, plural, progressLine, resultLine, stateText, summaryText } from './report'
-import { Runner, type EventResult, type RunSummary } from './run'
+import {
+  brokeAt,
+  incompleteLine,
+  planText,
+  plural,
+  progressLine,
+  resultLine,
+  stateText,
+  summaryText,
+  type PathOf
+} from './report'
+import { Runner, type EventResult, type IncompleteFile, type RunSummary } from './run'
 import { inputFiles, readInputs, type InputFile } from './sources'
 
 export const SAMPLE = path.join(PACKAGE_ROOT, 'examples', 'events.ndjson')
@@ -40,9 +50,10 @@ Options:
                       examples/subscriptions.json adds page, group and alias to the presets
   --live              send to the real Drip API, with DRIP_ACCOUNT_ID and DRIP_API_KEY from the environment (checked
                       with Drip's authentication test before the first event)
-  --checkpoint FILE   record in FILE how far the replay got (per input file and item, written atomically); a run
-                      with the same input and options continues from it. With the simulator, FILE.drip.json keeps
-                      the simulated account between runs, as a real account keeps its people
+  --checkpoint FILE   record in FILE how far the replay got (per input file and item, written atomically, on
+                      every way the run ends and, with --live, after every call Drip answers); a run with the same
+                      input and options continues from it. With the simulator, FILE.drip.json keeps the simulated
+                      account between runs, as a real account keeps its people
   --wait              when Drip's hourly budget is spent, wait for it to come back and go on (with the simulator,
                       on its clock: no real waiting) instead of stopping
   --dry-run           plan the replay without sending anything to Drip: events by action, requests by endpoint, and
@@ -59,10 +70,14 @@ Options:
                       (subscribed). Drip's reference does not say; the simulator assumes yes
   -h, --help          show this help
 
+An input file that cannot be read to its end (a gzip cut short or damaged, a read error, bytes that are not UTF-8)
+is named with the line and byte it broke at; what came before is sent, and the run goes on with the next file.
+
 Exit codes: 0 when every event that passed validation was delivered; 1 when an event failed at Drip or Drip could not
 be reached (and, with --strict, when an event was rejected before sending); 2 for usage errors (an input with no
-Segment event in it among them); 75 when the run stopped at Drip's hourly budget (run again to continue); 130 or 143
-when SIGINT or SIGTERM stopped the run (what was read is sent and reported first).
+Segment event in it among them); 65 when an input file could not be read to its end (the rest was replayed; a dry run
+too); 75 when the run stopped at Drip's hourly budget (run again to continue); 130 or 143 when SIGINT or SIGTERM
+stopped the run (what was read is sent and reported first). Of several, the first of 130/143, 75, 1, 65 applies.
 The API key is never printed.`
 
 export interface CliIO {
@@ -73,6 +88,11 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean }
   /** Aborted with the signal's name (SIGINT, SIGTERM) to stop the run. */
   signal?: AbortSignal
+  /**
+   * Where --live sends instead of Drip's API: for tests only (no option or variable sets it, so the key goes to Drip
+   * alone), a simulator in the test's own process, standing for a Drip that outlives a runner killed with -9.
+   */
+  liveApiBaseUrl?: string
 }
 
 type Options = ReturnType<typeof parseOptions>
@@ -99,7 +119,7 @@ export async function main(io: CliIO): Promise<number> {
 
   let target: Target
   try {
-    target = await openTarget(options, io.env, checkpoint)
+    target = await openTarget(options, io.env, checkpoint, io.liveApiBaseUrl)
   } catch (error) {
     return usage(io, error)
   }
@@ -107,11 +127,27 @@ export async function main(io: CliIO): Promise<number> {
   const stop = new AbortController()
   io.signal?.addEventListener('abort', () => stop.abort(io.signal?.reason))
   output.onClosed(() => stop.abort('EPIPE'))
+  // Output that cannot be written (a full disk) stops the run as a signal does: what was delivered is recorded.
+  let outputError: Error | undefined
+  output.onFailed((error) => {
+    outputError ??= error
+    stop.abort('ERROR')
+  })
+
+  // What Drip took is recorded on every way out of the run, and along the way: with --live after every call Drip
+  // answered, before the next goes; with the simulator, the simulated account and the checkpoint together, the
+  // account first (it holds the checkpoint it matches: see openTarget), every second or so.
+  let savedAt = Date.now()
+  const persist = () => {
+    if (options.dryRun || !checkpoint.changed) return
+    target.keep(checkpoint)
+    checkpoint.save()
+    savedAt = Date.now()
+  }
 
   const progress = progressMeter(io, files, !options.json)
   const passes: RunSummary[] = []
   let skipped = 0
-  let savedAt = Date.now()
   try {
     const refused = await target.check()
     if (refused) {
@@ -129,31 +165,31 @@ export async function main(io: CliIO): Promise<number> {
         subscriptions,
         batch: options.batch,
         batchSize: options.batchSize,
+        onIncomplete: (incomplete) => output.incomplete(incomplete, progress.clear),
         onResult: (result) => {
           output.result(result, progress.clear)
           progress.result(result)
           // Drip said the budget is spent (a 429), or that this was its last request: nothing more goes this hour.
           if (result.outcome === 'deferred' || result.budgetLeft?.remaining === 0) budget.abort('BUDGET')
         },
+        takenBefore: (item, subscription) => checkpoint.took(item.file, item.position, subscription),
+        onTaken: (item, subscription) => {
+          if (!options.dryRun) checkpoint.addPart(item.file, item.position, subscription)
+        },
         onSettled: ({ file, position, delivered }) => {
-          if (!delivered || options.dryRun) return
-          checkpoint.add(file, position)
-          // Written now and then, not only at the end: a crash then resends at most what was in flight since.
-          if (Date.now() - savedAt > CHECKPOINT_EVERY_MS) {
-            checkpoint.save()
-            target.keep()
-            savedAt = Date.now()
-          }
+          if (delivered && !options.dryRun) checkpoint.add(file, position)
+        },
+        afterCall: () => {
+          if (Date.now() - savedAt >= target.saveEveryMs()) persist()
         }
       })
-      const fresh = (item: InputItem) => !checkpoint.has(item.file, item.position)
+      const fresh = (item: InputItem) => Boolean(item.broken) || !checkpoint.has(item.file, item.position)
       skipped = 0
       const items = skipping(readInputs(files, io.stdin, progress.bytes), fresh, () => skipped++)
       const summary = await runner.run(items, budget.signal)
       stop.signal.removeEventListener('abort', stopped)
       passes.push(summary)
-      checkpoint.save()
-      target.keep()
+      persist()
       if (summary.interrupted !== 'BUDGET' || !options.wait) break
       progress.clear()
       io.stderr.write(`${await target.waitForBudget(stop.signal)}\n`)
@@ -164,6 +200,12 @@ export async function main(io: CliIO): Promise<number> {
       progress.rewind()
     }
   } catch (error) {
+    // Whatever stopped the run, what Drip took so far is recorded first.
+    try {
+      persist()
+    } catch (saving) {
+      io.stderr.write(`actions-drip: the checkpoint could not be saved: ${(saving as Error).message}\n`)
+    }
     progress.stop()
     await target.stop()
     return usage(io, error)
@@ -173,16 +215,25 @@ export async function main(io: CliIO): Promise<number> {
   const total = totals(passes, skipped)
   output.end(total, target.state())
 
+  if (outputError) {
+    const recorded = options.checkpoint ? `; ${options.checkpoint} records what Drip took` : ''
+    io.stderr.write(`actions-drip: stopped: the output could not be written (${outputError.message})${recorded}.\n`)
+    return 1
+  }
+
   if (total.eventsRead === 0 && total.alreadyDelivered === 0 && !total.interrupted) {
+    const broken = total.incomplete.map(brokeAt).join('; ')
     io.stderr.write(
       `actions-drip: ${options.source === '-' ? 'stdin' : options.source} holds no Segment event` +
-        `${total.unparsable ? ` (${plural(total.unparsable, 'item')} could not be read as one)` : ''}.\n`
+        `${total.unparsable ? ` (${plural(total.unparsable, 'item')} could not be read as one)` : ''}` +
+        `${broken ? `: ${broken}` : ''}.\n`
     )
     return 2
   }
+  if (total.incomplete.length > 0 && total.interrupted !== 'EPIPE') io.stderr.write(incompleteHint(options, total))
   if (options.dryRun) {
     output.plan(total)
-    return 0
+    return total.incomplete.length > 0 ? EXIT_INCOMPLETE : 0
   }
   if (total.interrupted === 'BUDGET') {
     io.stderr.write(continueHint(options, io.argv, target.budgetBack()))
@@ -191,7 +242,22 @@ export async function main(io: CliIO): Promise<number> {
   if (total.interrupted === 'EPIPE') return 0
   if (total.interrupted) return total.interrupted === 'SIGTERM' ? 143 : 130
   if (total.failed > 0) return 1
+  if (total.incomplete.length > 0) return EXIT_INCOMPLETE
   return options.strict && (total.rejected > 0 || total.unparsable > 0) ? 1 : 0
+}
+
+/** The exit code for a run that met an input file it could not read to its end (sysexits' EX_DATAERR). */
+export const EXIT_INCOMPLETE = 65
+
+function incompleteHint(options: Options, total: Totals): string {
+  const files = plural(total.incomplete.length, 'input file')
+  const again = options.checkpoint
+    ? ' Once it is mended (downloaded again, converted), a run with the same --checkpoint sends the rest of it, nothing twice.'
+    : ''
+  return (
+    `actions-drip: ${files} could not be read to the end (listed in the summary); what came before each break ` +
+    `${options.dryRun ? 'is in the plan' : 'was replayed'}.${again}\n`
+  )
 }
 
 /** What a checkpoint is for: the input and the options that change what is sent and how. */
@@ -366,8 +432,13 @@ interface Target {
   check(): Promise<string | undefined>
   /** What the simulator holds for the account, or undefined for the real API. */
   state(): ReturnType<DripSimulator['state']>['accounts'][number] | undefined
-  /** Keeps what the run left in the simulated account, beside the checkpoint, for the next run. */
-  keep(): void
+  /**
+   * Keeps what the run left in the simulated account, beside the checkpoint, for the next run, with the checkpoint
+   * it matches (written before the checkpoint's own file, so a crash between the two loses nothing).
+   */
+  keep(checkpoint: Checkpoint): void
+  /** How often to save the checkpoint during a run: after every call with --live, less often for the simulator. */
+  saveEveryMs(): number
   /** When Drip's budget comes back, in words. */
   budgetBack(): string
   /** Waits until Drip's budget is back (the simulator: on its clock), and says what it waited for. */
@@ -377,10 +448,16 @@ interface Target {
 }
 
 const HOUR_MS = 60 * 60 * 1000
-const CHECKPOINT_EVERY_MS = 30_000
+/** With the simulator, the account and checkpoint are saved together this often, or so that saving takes a tenth. */
+const SIMULATOR_SAVE_EVERY_MS = 1000
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16)
 
-async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: Checkpoint): Promise<Target> {
+async function openTarget(
+  options: Options,
+  env: NodeJS.ProcessEnv,
+  checkpoint: Checkpoint,
+  liveApiBaseUrl?: string
+): Promise<Target> {
   if (options.live && !options.dryRun) {
     const accountId = env.DRIP_ACCOUNT_ID?.trim()
     const apiKey = env.DRIP_API_KEY?.trim()
@@ -394,15 +471,16 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: 
       )
     }
     const settings = { accountId: accountId!, apiKey: apiKey! }
+    const live = liveApiBaseUrl ? createDefinition(liveApiBaseUrl) : definition
     // Drip's window is its own: the budget is whole again at the latest an hour after it ran out.
     let spentAt = 0
     return {
-      definition,
+      definition: live,
       settings,
       label: 'Drip API (live)',
       async check() {
         try {
-          await new Destination(definition).testAuthentication(settings)
+          await new Destination(live).testAuthentication(settings)
           return undefined
         } catch (error) {
           const said = redactor(apiKey!)((error as Error).message)
@@ -413,6 +491,7 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: 
       },
       state: () => undefined,
       keep: () => undefined,
+      saveEveryMs: () => 0,
       budgetBack() {
         spentAt ||= Date.now()
         return `by ${clock(spentAt + HOUR_MS)} UTC`
@@ -440,7 +519,12 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: 
   })
   // The simulated account outlives a run, as a real one does: kept beside the checkpoint.
   const kept = checkpoint.file && !options.dryRun ? `${checkpoint.file}.drip.json` : undefined
-  if (kept && existsSync(kept)) simulator.load(kept)
+  if (kept && existsSync(kept)) {
+    simulator.load(kept)
+    // The checkpoint saved with the account is never behind the checkpoint's file, and matches the account exactly.
+    checkpoint.adopt((JSON.parse(readFileSync(kept, 'utf8')) as { checkpoint?: SavedCheckpoint }).checkpoint)
+  }
+  let keepMs = 0
   const apiBaseUrl = await simulator.start()
   return {
     definition: createDefinition(apiBaseUrl),
@@ -450,7 +534,14 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: 
       : `Drip simulator at ${simulator.url}`,
     check: async () => undefined,
     state: () => simulator.state().accounts.find((a) => a.id === DEMO_ACCOUNT_ID),
-    keep: () => kept && simulator.dump(kept),
+    keep(checkpoint) {
+      if (!kept) return
+      const started = Date.now()
+      writeFileSync(`${kept}.writing`, JSON.stringify({ ...simulator.state(), checkpoint: checkpoint.saved() }))
+      renameSync(`${kept}.writing`, kept)
+      keepMs = Date.now() - started
+    },
+    saveEveryMs: () => Math.max(SIMULATOR_SAVE_EVERY_MS, 10 * keepMs),
     budgetBack: () => `in ${Math.ceil(simulator.budgetBackInMs() / 60_000)} minutes (the simulator's hour)`,
     async waitForBudget() {
       const wait = simulator.budgetBackInMs()
@@ -473,11 +564,15 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: 
 
 interface Output {
   result(result: EventResult, beforeLine: () => void): void
+  /** An input file that broke partway, when it did. */
+  incomplete(incomplete: IncompleteFile, beforeLine: () => void): void
   end(summary: Totals, state: ReturnType<Target['state']>): void
   /** What a dry run found the replay needs. */
   plan(summary: Totals): void
   /** Called when the reader of stdout went away (`| head`). */
   onClosed(handler: () => void): void
+  /** Called when stdout cannot be written (a full disk), with why. */
+  onFailed(handler: (error: Error) => void): void
 }
 
 function openOutput(io: CliIO, target: Target, options: Options): Output {
@@ -485,20 +580,24 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
   const mode = options.batch ? 'onBatch' : 'onEvent'
   let closed = false
   const closedHandlers: Array<() => void> = []
+  const failedHandlers: Array<(error: Error) => void> = []
   io.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error
     closed = true
-    closedHandlers.forEach((handler) => handler())
+    if (error.code === 'EPIPE') closedHandlers.forEach((handler) => handler())
+    else failedHandlers.forEach((handler) => handler(error))
   })
   const write = (text: string) => {
     if (!closed) io.stdout.write(`${safe(text)}\n`)
   }
   const onClosed = (handler: () => void) => closedHandlers.push(handler)
+  const onFailed = (handler: (error: Error) => void) => failedHandlers.push(handler)
 
   if (options.json) {
     return {
       onClosed,
+      onFailed,
       result: (result) => write(JSON.stringify({ kind: 'result', ...result })),
+      incomplete: (incomplete) => write(JSON.stringify({ kind: 'incomplete', ...incomplete })),
       plan: (summary) => write(JSON.stringify({ kind: 'plan', requestsByEndpoint: summary.requestsByEndpoint })),
       end(summary, state) {
         const target = options.live ? 'live' : 'simulator'
@@ -521,17 +620,24 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
   }
 
   const source = options.source === SAMPLE ? 'the sample events' : options.source
-  // Events of a folder are shown with the file they came from.
+  // Events of a folder are shown with the file they came from; lines that are not events, by path and line.
   const folder = options.source !== '-' && existsSync(options.source) && statSync(options.source).isDirectory()
+  const pathOf: PathOf = (file) =>
+    options.source === '-' ? 'stdin' : folder && file ? path.join(options.source, file) : options.source
   if (!options.quiet) write(`Replaying ${source} via ${mode} → ${target.label}\n`)
   const shown = (outcome: EventResult['outcome']) =>
     !options.quiet || outcome === 'rejected' || outcome === 'failed' || outcome === 'unparsable'
   return {
     onClosed,
+    onFailed,
     result(result, beforeLine) {
       if (!shown(result.outcome)) return
       beforeLine()
-      write(resultLine(result, folder))
+      write(resultLine(result, folder, pathOf))
+    },
+    incomplete(incomplete, beforeLine) {
+      beforeLine()
+      write(incompleteLine(incomplete))
     },
     plan: (summary) => write(planText(summary, summary.alreadyDelivered)),
     end(summary, state) {

@@ -1,5 +1,5 @@
 import { DRIP_HOURLY_BATCH_REQUESTS, DRIP_HOURLY_SINGLE_REQUESTS } from '../../src/constants'
-import type { EventResult, RunSummary } from './run'
+import type { EventResult, IncompleteFile, RunSummary } from './run'
 import type { Person, ShopperRecord, StoredEvent } from '../simulator'
 
 // The runner's words for a person at a terminal: one line per event, a summary, and what Drip now holds.
@@ -13,11 +13,21 @@ const OUTCOME_LABEL: Record<EventResult['outcome'], string> = {
   unparsable: 'UNPARSABLE'
 }
 
-/** One event's line; `withFile`: the input is a folder, so the line names the file the event came from. */
-export function resultLine(result: EventResult, withFile = false): string {
+/** How an input file is named to a person: its path as the runner was given it (see sources.ts). */
+export type PathOf = (file: string | undefined) => string
+
+/**
+ * One event's line; `withFile`: the input is a folder, so the line names the file the event came from. A line that
+ * is not an event is named as file:line, the way editors and grep take it.
+ */
+export function resultLine(result: EventResult, withFile = false, pathOf?: PathOf): string {
   const what = result.type ? `${result.type}${result.name ? ` "${cut(result.name, 28)}"` : ''}` : '-'
+  const at =
+    result.outcome === 'unparsable' && pathOf
+      ? `${pathOf(result.file)}:${result.line}`
+      : `${withFile && result.file ? `${result.file} ` : ''}#${result.position}`
   const cells = [
-    `${withFile && result.file ? `${result.file} ` : ''}#${result.position}`.padStart(6),
+    at.padStart(6),
     pad(what, 34),
     pad(result.action ? `→ ${result.action}` : '', 17),
     pad(result.request ?? '', 44),
@@ -27,6 +37,19 @@ export function resultLine(result: EventResult, withFile = false): string {
   const line = cells.join(' ')
   if (result.message && result.outcome !== 'delivered') return `${line}: ${result.message}`
   return result.notes?.length ? `${line} (${result.notes.join(' ')})` : line
+}
+
+/** Where and why a file broke, after its path and line: "is cut short: ... at byte 4096 (line 812)". */
+export function brokeAt(incomplete: IncompleteFile): string {
+  const { line, byte, unzipped, reason, hint } = incomplete
+  const where = /\bbyte \d/.test(reason) ? '' : ` at byte ${byte}${unzipped ? ' of its gunzipped text' : ''}`
+  return `${incomplete.path}:${line}: ${reason}${where}${hint ? `: ${hint}` : ''}`
+}
+
+/** The line an incomplete file gets among the event lines. */
+export function incompleteLine(incomplete: IncompleteFile): string {
+  const before = plural(incomplete.itemsBefore, 'item')
+  return `INCOMPLETE ${brokeAt(incomplete)}. Read: the ${before} before it; the rest of the file could not be.`
 }
 
 export function summaryText(
@@ -50,12 +73,22 @@ export function summaryText(
   for (const [endpoint, count] of Object.entries(summary.requestsByEndpoint)) {
     lines.push(`    ${pad(endpoint, 62)} ${count}`)
   }
+  lines.push(...incompleteFiles(summary.incomplete))
   lines.push(...counted('why events were rejected or failed:', summary.reasons))
   lines.push(...counted('values left out of delivered events:', summary.notes))
   if (summary.interrupted === 'BUDGET') {
     lines.push("  stopped at Drip's hourly budget: the rest of the input was not read")
   } else if (summary.interrupted) lines.push('  the rest of the input was not read')
   return lines.join('\n')
+}
+
+/** The files that broke partway, each with where and why. */
+function incompleteFiles(incomplete: IncompleteFile[]): string[] {
+  if (incomplete.length === 0) return []
+  return [
+    `  incomplete files           ${incomplete.length} (read up to where each broke; the rest of each was not)`,
+    ...incomplete.map((file) => `    ${brokeAt(file)}`)
+  ]
 }
 
 function stopped(summary: RunSummary): string {
@@ -205,7 +238,8 @@ export function planText(summary: RunSummary, alreadyDelivered: number): string 
     `  events to send             ${summary.delivered}${alreadyDelivered ? ` (${alreadyDelivered} already delivered, from the checkpoint)` : ''}`,
     `  single requests            ${single} (${(single / DRIP_HOURLY_SINGLE_REQUESTS).toFixed(1)} h of Drip's ${DRIP_HOURLY_SINGLE_REQUESTS.toLocaleString('en-US')} an hour)`,
     `  batch requests             ${batch} (${(batch / DRIP_HOURLY_BATCH_REQUESTS).toFixed(1)} h of Drip's ${DRIP_HOURLY_BATCH_REQUESTS} an hour)`,
-    `  Drip's budget needs        ${hours <= 1 ? 'less than an hour: one run' : `about ${Math.ceil(hours)} hours (--checkpoint and --wait)`}`
+    `  Drip's budget needs        ${hours <= 1 ? 'less than an hour: one run' : `about ${Math.ceil(hours)} hours (--checkpoint and --wait)`}`,
+    ...incompleteFiles(summary.incomplete)
   ]
   return lines.join('\n')
 }

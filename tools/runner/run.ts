@@ -46,9 +46,23 @@ export interface RunOptions {
   batchSize?: number
   /** Called with every result as soon as it is known. */
   onResult: (result: EventResult) => void
+  /** Called when an input file breaks partway (see IncompleteFile); the run goes on with the next file. */
+  onIncomplete?: (incomplete: IncompleteFile) => void
   /** Called once per input item when all its results are known: whether Drip took it in every subscription. */
   onSettled?: (item: { file?: string; position: number; delivered: boolean }) => void
+  /**
+   * Whether an earlier run saw Drip take this item in this subscription (`subscription` is Matcher.key): it is not
+   * sent there again. An item taken in all its subscriptions is best left out of the input altogether.
+   */
+  takenBefore?: (item: ItemRef, subscription: string) => boolean
+  /** Called as soon as Drip took an item in one subscription (a 2xx for it). */
+  onTaken?: (item: ItemRef, subscription: string) => void
+  /** Called after each call of the destination (onEvent, or onBatch for a batch), once all its results are reported. */
+  afterCall?: () => void
 }
+
+/** An input item: the file it came from and its place there. */
+export type ItemRef = Pick<EventResult, 'file' | 'position'>
 
 export interface RunSummary {
   eventsRead: number
@@ -68,6 +82,30 @@ export interface RunSummary {
   requestsByEndpoint: Record<string, number>
   /** Set when a signal stopped the run before the input was read to its end. */
   interrupted?: string
+  /** Input files that could not be read to their end. */
+  incomplete: IncompleteFile[]
+}
+
+/**
+ * An input file that broke partway: cut short or damaged gzip, a read error, bytes that are not UTF-8. What came
+ * before the break was read and sent; nothing after it could be.
+ */
+export interface IncompleteFile {
+  /** The file's name in results and the checkpoint. */
+  file?: string
+  /** Where it is, as the runner was given it ("stdin" for -). */
+  path: string
+  /** The line reading stopped in. */
+  line: number
+  /** The byte it broke at, in the file; with `unzipped`, in its text after gunzip. */
+  byte: number
+  unzipped?: boolean
+  /** What went wrong, in words that follow the file's path. */
+  reason: string
+  /** What to do about it. */
+  hint?: string
+  /** How many items of the file were read before the break. */
+  itemsBefore: number
 }
 
 interface Pending {
@@ -78,6 +116,8 @@ interface Pending {
 }
 
 interface Matcher {
+  /** Names the subscription in the checkpoint: its place in the list, and its action. */
+  key: string
   subscription: DripSubscription
   matches: (event: SegmentEvent) => boolean
   batched: boolean
@@ -104,7 +144,8 @@ export class Runner {
     notes: {},
     requests: 0,
     unanswered: 0,
-    requestsByEndpoint: {}
+    requestsByEndpoint: {},
+    incomplete: []
   }
   private readonly destination: Destination<Settings>
   private readonly watcher: Instrumented<Settings>
@@ -115,7 +156,7 @@ export class Runner {
   constructor(private readonly options: RunOptions) {
     this.watcher = instrument(options.definition)
     this.destination = new Destination(this.watcher.definition)
-    this.matchers = options.subscriptions.map((subscription) => {
+    this.matchers = options.subscriptions.map((subscription, index) => {
       const problem = fqlProblem(subscription.subscribe)
       if (problem) throw new UsageError(`subscription "${subscription.subscribe}" is not a valid trigger: ${problem}`)
       const fql = parseFql(subscription.subscribe)
@@ -124,6 +165,7 @@ export class Runner {
       const batched = Boolean(options.batch && action.performBatch)
       const mappedSize = Number(subscription.mapping.batch_size)
       return {
+        key: `${index}:${subscription.partnerAction}`,
         subscription: batched
           ? { ...subscription, mapping: { ...subscription.mapping, enable_batching: true } }
           : subscription,
@@ -141,6 +183,22 @@ export class Runner {
   /** Sends one input item (or queues it for its batch). */
   async push(item: InputItem): Promise<void> {
     const where = { ...(item.file ? { file: item.file } : {}), position: item.position, line: item.line }
+    if (item.broken) {
+      const { path, reason, byte, inText, gzip, hint } = item.broken
+      const incomplete: IncompleteFile = {
+        ...(item.file ? { file: item.file } : {}),
+        path: path ?? item.file ?? 'the input',
+        line: item.line,
+        byte,
+        ...(inText && gzip ? { unzipped: true } : {}),
+        reason,
+        ...(hint ? { hint } : {}),
+        itemsBefore: item.position - 1
+      }
+      this.summary.incomplete.push(incomplete)
+      this.options.onIncomplete?.(incomplete)
+      return
+    }
     if (!item.event) {
       this.summary.unparsable++
       this.report({ ...where, outcome: 'unparsable', message: item.error })
@@ -153,9 +211,15 @@ export class Runner {
       this.report({ ...describe(where, event), outcome: 'skipped', message: turnedOff })
       return
     }
-    const matched = this.matchers.filter((m) => m.matches(event))
-    if (matched.length === 0) {
+    const subscribed = this.matchers.filter((m) => m.matches(event))
+    if (subscribed.length === 0) {
       this.report({ ...describe(where, event), outcome: 'skipped', message: 'no mapping subscribes to this event' })
+      return
+    }
+    // Where an earlier run saw Drip take it, it does not go again.
+    const matched = subscribed.filter((m) => !this.options.takenBefore?.(where, m.key))
+    if (matched.length === 0) {
+      this.options.onSettled?.({ ...where, delivered: true })
       return
     }
     this.unsettled.set(itemKey(where), { ...where, left: matched.length, delivered: true })
@@ -202,11 +266,31 @@ export class Runner {
    * refusals.
    */
   async run(items: AsyncIterable<InputItem>, signal?: AbortSignal): Promise<RunSummary> {
-    for await (const item of items) {
+    const iterator = items[Symbol.asyncIterator]()
+    // A signal also ends a wait for input (stdin with nothing more to say yet), not only the next read.
+    const aborted = new Promise<'aborted'>((resolve) => {
+      if (signal?.aborted) resolve('aborted')
+      signal?.addEventListener('abort', () => resolve('aborted'), { once: true })
+    })
+    let waiting: Promise<IteratorResult<InputItem>> | undefined
+    for (;;) {
       if (signal?.aborted) break
-      await this.push(item)
+      const next = iterator.next()
+      const first = await Promise.race([next, aborted])
+      if (first === 'aborted' || signal?.aborted) {
+        waiting = next
+        break
+      }
+      if (first.done) break
+      await this.push(first.value)
     }
-    if (signal?.aborted) this.summary.interrupted = String(signal.reason ?? 'interrupted')
+    if (signal?.aborted) {
+      this.summary.interrupted = String(signal.reason ?? 'interrupted')
+      // Lets go of the input (closes its file), once a read still under way ends: that is not waited for.
+      const release = () => void iterator.return?.()?.catch(() => undefined)
+      if (waiting) void waiting.then(release, release)
+      else release()
+    }
     if (this.summary.interrupted === 'BUDGET') return this.defer()
     return this.finish()
   }
@@ -236,27 +320,27 @@ export class Runner {
     const action = matcher.subscription.partnerAction
     const last = exchanges[exchanges.length - 1]
     const base = { ...describe(where, event), action, request: requestLine(exchanges), status: last?.response?.status }
-    if (!error) {
-      const executed = value?.find((r) => r.output === 'Action Executed') as
-        { data?: { sent?: object; notes?: string[]; rate_limit_remaining?: number } } | undefined
-      const data = executed?.data
-      if (nothingSent(data))
-        return this.report({ ...base, status: undefined, outcome: 'skipped', message: data?.notes?.[0] })
-      this.report({
-        ...base,
-        outcome: 'delivered',
-        notes: data?.notes,
-        ...budgetOf(exchanges, data?.rate_limit_remaining)
-      })
-      return
+    const failure = error as (Error & { status?: number }) | undefined
+    const executed = value?.find((r) => r.output === 'Action Executed') as
+      { data?: { sent?: object; notes?: string[]; rate_limit_remaining?: number } } | undefined
+    const data = executed?.data
+    if (failure) {
+      this.report(
+        {
+          ...base,
+          status: failure.status ?? last?.response?.status,
+          outcome: exchanges.length > 0 ? 'failed' : 'rejected',
+          message: failure.message
+        },
+        matcher
+      )
+    } else if (nothingSent(data)) {
+      this.report({ ...base, status: undefined, outcome: 'skipped', message: data?.notes?.[0] }, matcher)
+    } else {
+      const budget = budgetOf(exchanges, data?.rate_limit_remaining)
+      this.report({ ...base, outcome: 'delivered', notes: data?.notes, ...budget }, matcher)
     }
-    const failure = error as Error & { status?: number }
-    this.report({
-      ...base,
-      status: failure.status ?? last?.response?.status,
-      outcome: exchanges.length > 0 ? 'failed' : 'rejected',
-      message: failure.message
-    })
+    this.options.afterCall?.()
   }
 
   /** Sends a matcher's pending batch, after the batches it waits for. */
@@ -279,11 +363,14 @@ export class Runner {
     const results = (value ?? []) as Array<{ multistatus?: Array<Record<string, unknown>> }>
     const multistatus = results.find((r) => r.multistatus)?.multistatus ?? []
     const thrown = error as (Error & { status?: number }) | undefined
+    // Collected, then reported together: what Drip took is all recorded before any of it is shown.
+    const reported: EventResult[] = []
+    const report = (result: EventResult) => reported.push(result)
     batch.forEach((pending, index) => {
       const base = { ...describe(pending, pending.event), action, request: requestLine(exchanges) }
       const result = multistatus[index]
       if (thrown || !result) {
-        this.report({
+        report({
           ...base,
           status: thrown?.status,
           outcome: exchanges.length > 0 ? 'failed' : 'rejected',
@@ -295,10 +382,10 @@ export class Runner {
       if (status < 300) {
         const body = result.body as { notes?: string[]; rate_limit_remaining?: number } | undefined
         if (nothingSent({ sent: result.sent as object, notes: body?.notes })) {
-          this.report({ ...base, request: undefined, outcome: 'skipped', message: body?.notes?.[0] })
+          report({ ...base, request: undefined, outcome: 'skipped', message: body?.notes?.[0] })
           return
         }
-        this.report({
+        report({
           ...base,
           status,
           outcome: 'delivered',
@@ -309,7 +396,7 @@ export class Runner {
       }
       // actions-core says who refused it: Drip (the record was sent) or the integration (it never left).
       const atDrip = result.errorreporter === 'DESTINATION'
-      this.report({
+      report({
         ...base,
         request: atDrip ? base.request : undefined,
         status,
@@ -317,6 +404,8 @@ export class Runner {
         message: String(result.errormessage ?? 'unknown error')
       })
     })
+    this.reportAll(reported, matcher)
+    this.options.afterCall?.()
   }
 
   /**
@@ -335,21 +424,43 @@ export class Runner {
     return captured
   }
 
-  private report(reported: EventResult): void {
+  /** Reports a result; `matcher`: the subscription it is a result of. */
+  private report(reported: EventResult, matcher?: Matcher): void {
+    this.reportAll([reported], matcher)
+  }
+
+  /**
+   * Reports the results of one call. What Drip took is recorded (onTaken) before anything is shown (onResult), so
+   * nothing that goes wrong in showing it (an output that cannot be written) can leave a delivery unrecorded.
+   */
+  private reportAll(reported: EventResult[], matcher?: Matcher): void {
+    const results = reported.map((result) => this.inWords(result))
+    if (matcher) {
+      for (const result of results) {
+        if (result.outcome === 'delivered') this.options.onTaken?.(itemRef(result), matcher.key)
+      }
+    }
+    for (const result of results) {
+      if (result.outcome !== 'unparsable') this.summary[result.outcome]++
+      if ((result.outcome === 'rejected' || result.outcome === 'failed') && result.message) {
+        this.summary.reasons[result.message] = (this.summary.reasons[result.message] ?? 0) + 1
+      }
+      for (const note of result.notes ?? []) this.summary.notes[note] = (this.summary.notes[note] ?? 0) + 1
+      this.options.onResult(result)
+      this.settle(result)
+    }
+  }
+
+  /** A result as it is reported. */
+  private inWords(reported: EventResult): EventResult {
     // Drip's hourly limit refuses nothing for good: the event waits for the next run.
-    const result: EventResult = isHourlyLimit(reported) ? { ...reported, outcome: 'deferred' } : reported
+    const result: EventResult = isHourlyLimit(reported) ? { ...reported, outcome: 'deferred' } : { ...reported }
     // The runtime names an empty required field by its key: said here by its label, with where the default looked.
     if (result.outcome === 'rejected' && result.action && result.message) {
       result.message = inAdminWords(this.options.definition, result.action, result.message)
     }
-    if (result.outcome !== 'unparsable') this.summary[result.outcome]++
-    if ((result.outcome === 'rejected' || result.outcome === 'failed') && result.message) {
-      this.summary.reasons[result.message] = (this.summary.reasons[result.message] ?? 0) + 1
-    }
-    for (const note of result.notes ?? []) this.summary.notes[note] = (this.summary.notes[note] ?? 0) + 1
     if (!result.notes?.length) delete result.notes
-    this.options.onResult(result)
-    this.settle(result)
+    return result
   }
 
   /** Counts a result towards its input item; the item is settled once every subscription that took it answered. */
@@ -414,7 +525,8 @@ function nothingSent(data: { sent?: object; notes?: string[] } | undefined): boo
   return data?.sent !== undefined && Object.keys(data.sent).length === 0 && (data.notes?.length ?? 0) > 0
 }
 
-const itemKey = (where: Pick<EventResult, 'file' | 'position'>) => `${where.file ?? ''}#${where.position}`
+const itemKey = (where: ItemRef) => `${where.file ?? ''}#${where.position}`
+const itemRef = (where: ItemRef): ItemRef => ({ ...(where.file ? { file: where.file } : {}), position: where.position })
 
 /** Drip's hourly rate limit (not its "same person" 429, which a retry soon clears). */
 const isHourlyLimit = (result: EventResult) =>

@@ -56,6 +56,12 @@ export interface Fault {
   reset?: boolean
   /** Send the headers and the first half of the body, then drop the connection (`reset`) or send nothing more (`stall`). */
   cut?: 'reset' | 'stall'
+  /**
+   * Drip does the work first, as it would: the request takes effect, and the fault is in its answer only (Drip's own,
+   * after `delayMs`, or cut, or never: `reset`). `status` and `body` are not used. A client that gives up on such an
+   * answer, or dies waiting, does not know that Drip took the request.
+   */
+  processed?: boolean
 }
 
 /**
@@ -163,6 +169,11 @@ export class DripSimulator {
     this.faults.push({ times: 1, ...fault })
   }
 
+  /** How many requests the injected faults are still to answer. */
+  faultsLeft(): number {
+    return this.faults.reduce((sum, fault) => sum + (fault.times ?? 1), 0)
+  }
+
   /**
    * Moves the simulator's clock on, as if `ms` had passed: how a replay waits out Drip's hourly budget on virtual
    * time (the runner's --wait) instead of for an hour.
@@ -220,24 +231,27 @@ export class DripSimulator {
     const fault =
       this.takeFault(req.method ?? 'GET', url.pathname) ?? this.chaosFault(req.method ?? 'GET', url.pathname, text)
     if (fault) {
+      const done = fault.processed ? this.answerOrError(req, url.pathname, text) : undefined
       // Unreferenced: a delayed answer nobody waits for any more must not keep a finished process (or test) alive.
       if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref())
       if (fault.reset) {
         req.socket.destroy()
         return
       }
-      const reply = { status: fault.status ?? 500, body: fault.body, headers: fault.headers }
+      const reply = done ?? { status: fault.status ?? 500, body: fault.body, headers: fault.headers }
       if (fault.cut) this.sendPart(req, res, url.pathname, reply, text, fault.cut)
       else this.send(req, res, url.pathname, reply, text)
       return
     }
-    let reply: Reply
+    this.send(req, res, url.pathname, this.answerOrError(req, url.pathname, text), text)
+  }
+
+  private answerOrError(req: IncomingMessage, path: string, text: string): Reply {
     try {
-      reply = this.answer(req, url.pathname, text)
+      return this.answer(req, path, text)
     } catch (error) {
-      reply = { status: 500, body: { errors: [{ code: 'server_error', message: String(error) }] } }
+      return { status: 500, body: { errors: [{ code: 'server_error', message: String(error) }] } }
     }
-    this.send(req, res, url.pathname, reply, text)
   }
 
   private chaosFault(method: string, path: string, text: string): Fault | undefined {
