@@ -1,5 +1,4 @@
-// Where Drip lives. The destination is built against this URL; tooling may build it against another one
-// (see createDefinition in index.ts), never through a setting a Segment admin can see.
+// Where Drip lives (the API versions each path takes are in versioning-info.ts).
 export const DRIP_API_BASE_URL = 'https://api.getdrip.com'
 
 // Drip takes 1 to 1000 records in one batch request.
@@ -20,10 +19,13 @@ export const DRIP_MAX_CONVERSION_VALUE = DRIP_MAX_INTEGER
 // The longest email address there can be (RFC 5321); Drip refuses longer ones.
 export const EMAIL_MAX_LENGTH = 254
 
-// How long one request to Drip may take, answer body included (actions-core's default timeout), and the margin after
-// which a request still pending is abandoned whatever the connection does.
+// How long one request to Drip may take to answer, and then to send its body (actions-core's default timeout).
 export const DRIP_REQUEST_TIMEOUT_MS = 10_000
-export const DRIP_REQUEST_DEADLINE_MARGIN_MS = 1_000
+
+// A request of a batch's that fails transiently is made again within the call up to this many times, after a pause
+// that grows with each try (see batches.ts). At a fault rate f, this costs f / (1 - f) more requests on average.
+export const BATCH_RETRIES = 2
+export const BATCH_RETRY_PAUSE_MS = 100
 
 // Drip's hourly budgets per account: 3,600 requests to individual endpoints and, apart, 50 to batch endpoints. One
 // batch request is 1/50 of its budget, a single one 1/3,600 of the other: a batch request is worth 72 single ones.

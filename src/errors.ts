@@ -159,7 +159,7 @@ export const NO_ANSWER_RULES = [
     answer: 'no whole answer within the request timeout (10 s)',
     raises: 'RetryableError 504'
   },
-  { answer: "the connection cut in the middle of Drip's answer (noticed at once)", raises: 'RetryableError 504' },
+  { answer: "the connection cut in the middle of Drip's answer", raises: 'RetryableError 504' },
   { answer: 'connection reset or refused; DNS failure', raises: 'RetryableError 503' },
   { answer: 'a failure of the destination itself on one event', raises: 'IntegrationError 400' }
 ]
@@ -200,8 +200,7 @@ const TRANSPORT_CODES = new Set([
   'EHOSTDOWN',
   'ENETUNREACH',
   'ENETDOWN',
-  'ETIMEDOUT',
-  'ERR_STREAM_PREMATURE_CLOSE'
+  'ETIMEDOUT'
 ])
 
 /**
@@ -230,11 +229,10 @@ export function dripErrorFrom(
   const cause = (err.cause ?? {}) as { code?: string }
   const name = err.name ?? ''
   if (name === 'TimeoutError' || name === 'RequestTimeoutError' || name === 'AbortError') return requestTimedOut()
+  // node-fetch gave up reading the body at the timeout (2.6), or saw the connection close in the middle of it (2.7):
+  // either way Drip may have taken the request, so it is retried as a timeout is (at least once, as Segment promises).
+  if (err.type === 'body-timeout' || (cause.code ?? err.code) === 'ERR_STREAM_PREMATURE_CLOSE') return answerNotWhole()
   const code = cause.code ?? err.code
-  if (code === ANSWER_CUT) {
-    // Drip may have taken the request: retried as a timeout is (at least once, as Segment promises).
-    return new RetryableError("Drip's answer was cut off: the connection closed in the middle of it", 504)
-  }
   if ((code && TRANSPORT_CODES.has(code)) || err.type === 'system') {
     return new RetryableError(
       `Could not reach Drip (${code ?? 'connection failed'}): ${redact(err.message ?? '')}`,
@@ -244,11 +242,11 @@ export function dripErrorFrom(
   return localFailure(error)
 }
 
-/** The code of the error a request fails with when its answer is cut off mid-way (see drip-api.ts failWhenCut). */
-const ANSWER_CUT = 'ERR_DRIP_ANSWER_CUT'
-
-export function answerCut(): Error {
-  return Object.assign(new Error("the connection closed in the middle of Drip's answer"), { code: ANSWER_CUT })
+export function answerNotWhole(): RetryableError {
+  return new RetryableError(
+    "Drip's answer did not arrive whole: the connection closed in the middle of it, or the request timeout passed",
+    504
+  )
 }
 
 export function requestTimedOut(): RetryableError {

@@ -1,6 +1,7 @@
 import type { DynamicFieldResponse, RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { checkedSettings, dripRequest, type DripTarget } from './drip-api'
+import { checkedSettings } from './credentials'
+import { listPage } from './drip-api'
 
 // Dynamic fields: the lists a Segment admin picks from while mapping (Email Series, workflows, tags, custom fields),
 // read from the admin's Drip account page by page. A Drip error comes back as the picker's message, never a crash.
@@ -19,7 +20,6 @@ interface Listed {
  */
 export async function pickFrom(
   request: RequestClient,
-  target: DripTarget,
   settings: Settings,
   list: { path: string; key: string; status?: string; page?: string }
 ): Promise<DynamicFieldResponse> {
@@ -28,8 +28,7 @@ export async function pickFrom(
     const page = Math.max(1, Number.parseInt(list.page ?? '1', 10) || 1)
     const query = new URLSearchParams({ page: String(page), per_page: String(PAGE_SIZE) })
     if (list.status) query.set('status', list.status)
-    const url = `${target.baseUrl}/v2/${checked.account}/${list.path}?${query}`
-    const answer = await dripRequest(request, target, url, { method: 'GET' }, checked)
+    const answer = await listPage(request, checked, list.path, query)
     const body = (typeof answer.body === 'object' ? answer.body : {}) as Record<string, unknown>
     const entries = Array.isArray(body[list.key]) ? (body[list.key] as Array<Listed | string>) : []
     const choices = entries.map((entry) =>

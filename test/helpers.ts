@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { Destination } from '@segment/actions-core'
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
-import definition, { createDefinition } from '../src'
+import definition from '../src'
 import type { Settings } from '../src/generated-types'
 import { DRIP_API_BASE_URL } from '../src/constants'
 import { presetSubscriptions, type PresetOptions } from '../tools/subscriptions'
@@ -83,13 +83,8 @@ export type Multistatus = Array<{
 /** The per-event results of the one subscription an onBatch call ran. */
 export const multistatusOf = (results: unknown[]) => (results[0] as { multistatus: Multistatus }).multistatus
 
-/**
- * The destination as Segment's runtime runs it, built to send every batch to Drip's batch endpoint, which is what most
- * batch tests look at. The default export routes batches under 72 records to single requests instead:
- * test/routing.test.ts holds it to that.
- */
-export const batchEndpointDefinition = createDefinition(DRIP_API_BASE_URL, { smallBatch: 1 })
-export const runtime = (def: DestinationDefinition<Settings> = batchEndpointDefinition) => new Destination(def)
+/** The destination as Segment's runtime runs it (in tests, every batch to Drip's batch endpoint: see setup.ts). */
+export const runtime = (def: DestinationDefinition<Settings> = definition) => new Destination(def)
 
 export type Event = Partial<SegmentEvent> & { type: SegmentEvent['type'] }
 

@@ -1,8 +1,10 @@
+import nock from 'nock'
 import { Destination } from '@segment/actions-core'
-import type { JSONObject } from '@segment/actions-core'
-import { createDefinition } from '../src'
+import type { DestinationDefinition, JSONObject } from '@segment/actions-core'
+import definition from '../src'
 import type { Settings } from '../src/generated-types'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN, type SimulatorOptions } from '../tools/simulator'
+import { routeDripTo } from '../tools/simulator/routing'
 import { presetSubscriptions, type PresetOptions } from '../tools/subscriptions'
 import { contractProblems } from './contract'
 
@@ -11,25 +13,25 @@ export const ENCODED_DEMO_KEY = Buffer.from(`${DEMO_API_TOKEN}:\n`).toString('ba
 
 export interface Simulated {
   sim: DripSimulator
-  definition: ReturnType<typeof createDefinition>
+  definition: DestinationDefinition<Settings>
   destination: Destination<Settings>
   /** Runtime settings for the demo account (key in the old encoded form) with the presets as subscriptions. */
   settings(presets?: PresetOptions): JSONObject
 }
 
 /**
- * A test file's Drip: the simulator on 127.0.0.1 and the destination built against it, started once per file and
- * reset before each test. After each test, every request the simulator received must keep the contract with Drip.
+ * A test file's Drip: the simulator on 127.0.0.1, with this process's requests to Drip routed to it, started once per
+ * file and reset before each test. After each test, every request the simulator received must keep the contract with
+ * Drip. nock steps aside meanwhile: its interceptor would open its own connection to Drip's host, not the route's.
  */
-export function useSimulator(
-  options: SimulatorOptions = {},
-  build: { requestTimeoutMs?: number; smallBatch?: number } = {}
-): Simulated {
+export function useSimulator(options: SimulatorOptions = {}): Simulated {
   const simulated = {} as Simulated
+  let unroute = () => undefined as void
   beforeAll(async () => {
     simulated.sim = new DripSimulator(options)
-    // Every batch to the batch endpoint, as most tests want (routing small batches is test/routing.test.ts's).
-    simulated.definition = createDefinition(await simulated.sim.start(), { smallBatch: 1, ...build })
+    nock.restore()
+    unroute = routeDripTo(await simulated.sim.start())
+    simulated.definition = definition
     simulated.destination = new Destination(simulated.definition)
     simulated.settings = (presets = {}) =>
       ({
@@ -38,7 +40,11 @@ export function useSimulator(
         subscriptions: presetSubscriptions(simulated.definition, presets)
       }) as unknown as JSONObject
   })
-  afterAll(() => simulated.sim.stop())
+  // nock stays off for the rest of the file: setup.ts's own cleanup then leaves the next file a clean http module.
+  afterAll(async () => {
+    unroute()
+    await simulated.sim.stop()
+  })
   beforeEach(() => simulated.sim.reset())
   afterEach(() => {
     const problems = simulated.sim.received.flatMap((r) =>

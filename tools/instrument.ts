@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'async_hooks'
 import { HTTPError } from '@segment/actions-core'
 import type { DestinationDefinition, ModifiedResponse, RequestClient } from '@segment/actions-core'
-import { redactor } from '../src/drip-api'
+import { redactor } from '../src/credentials'
 
 // Watches the HTTP exchanges a destination makes, tagged with the action that made them, without the destination
 // knowing: the definition is copied with each action's request client wrapped. Each `capture` call collects the

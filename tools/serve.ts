@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'net'
 import { parseArgs } from 'util'
 import { Destination } from '@segment/actions-core'
-import type { DestinationDefinition, JSONObject } from '@segment/actions-core'
-import definition, { createDefinition } from '../src'
+import type { JSONObject } from '@segment/actions-core'
+import definition from '../src'
 import type { Settings } from '../src/generated-types'
 import { instrument, type Exchange } from './instrument'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from './simulator'
+import { routeDripTo } from './simulator/routing'
 import { readBody, BodyTooLarge } from './http'
 import { mappingProblem, withDefaults } from './subscriptions'
 
@@ -26,8 +27,8 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024
 
 export interface ServeOptions {
   port?: number
-  /** Where Drip is; defaults to the real API. */
-  apiBaseUrl?: string
+  /** A Drip simulator on 127.0.0.1 to send to (this process's requests to Drip are routed there); else the real API. */
+  simulatorUrl?: string
   log?: (line: string) => void
 }
 
@@ -115,8 +116,8 @@ function requestBody(text: string, route: Route): { value: JSONObject } | { erro
 const tidy = (message: string) => message.replace(/^(Credentials are invalid:)\s+/, '$1 ')
 
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
-  const def: DestinationDefinition<Settings> = options.apiBaseUrl ? createDefinition(options.apiBaseUrl) : definition
-  const watcher = instrument(def)
+  const unroute = options.simulatorUrl ? routeDripTo(options.simulatorUrl) : () => undefined
+  const watcher = instrument(definition)
   const destination = new Destination(watcher.definition)
   const log = options.log ?? (() => undefined)
 
@@ -145,9 +146,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   ): Promise<Answer> {
     // A key that is no field (a typo, a label) would be dropped by the runtime without a word: refused here, with a
     // 400 status (the request is wrong, not the event) and the body of an error of action-destinations' server.
-    const problem = mappingProblem(def, slug, body.mapping)
+    const problem = mappingProblem(definition, slug, body.mapping)
     if (problem) return { status: 400, reply: [{ statusCode: 400, message: problem, fields: {}, requestError: true }] }
-    const mapping = withDefaults(def, slug, (body.mapping as JSONObject) ?? {})
+    const mapping = withDefaults(definition, slug, (body.mapping as JSONObject) ?? {})
     const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }
     // Each request's exchanges are its own, however many run at once.
     const { value, error, exchanges } = await watcher.capture(async () =>
@@ -165,7 +166,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
 
   // Pickers, as action-destinations' server routes them: POST /<actionSlug>/<field> with {settings, payload, page}.
   for (const [slug, action] of Object.entries(destination.actions)) {
-    for (const field of dynamicFieldNames(def.actions[slug].dynamicFields)) {
+    for (const field of dynamicFieldNames(definition.actions[slug].dynamicFields)) {
       routes[`/${slug}/${field}`] = {
         takes: '{"settings", "payload", "page"}',
         run: async (body) => {
@@ -209,7 +210,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     if (req.method === 'OPTIONS') {
       status = 204
     } else if (req.method === 'GET' && path === '/manifest') {
-      reply = { ...def, directoryName: 'drip' }
+      reply = { ...definition, directoryName: 'drip' }
     } else if (req.method === 'POST' && routes[path]) {
       let text: string
       try {
@@ -249,6 +250,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
+        unroute()
       })
   }
 }
@@ -292,12 +294,12 @@ or to the real Drip API with --live.`)
     return
   }
   let simulator: DripSimulator | undefined
-  let apiBaseUrl: string | undefined
+  let simulatorUrl: string | undefined
   if (!values.live) {
     simulator = new DripSimulator()
-    apiBaseUrl = await simulator.start()
+    simulatorUrl = await simulator.start()
   }
-  const server = await serve({ port, apiBaseUrl, log: (line) => console.log(line) })
+  const server = await serve({ port, simulatorUrl, log: (line) => console.log(line) })
   console.log(
     `Drip (Actions) at ${server.url}: GET /manifest, POST /authenticate, ${Object.keys(definition.actions)
       .map((a) => `POST /${a}`)

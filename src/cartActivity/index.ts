@@ -1,13 +1,17 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { type DripTarget, sending, shopperActivityRecords } from '../drip-api'
+import { shopperActivityRecords } from '../drip-api'
+import { send, sendBatch } from '../sending'
+import type { Sending } from '../sending'
 import { batch_size, currency, enable_batching, eventTime, firstOf, items, money, shopperPerson } from '../fields'
 import { buildCart } from '../records/shopper-activity'
 
 const CARTS = shopperActivityRecords('cart')
 
-const cartActivity = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+const SENDING: Sending<Payload> = { records: CARTS, build: buildCart }
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Cart Activity',
   description:
     "Record a person's whole cart with Drip's Shopper Activity API, for abandoned-cart emails. Drip takes the whole " +
@@ -70,7 +74,8 @@ const cartActivity = (target: DripTarget): ActionDefinition<Settings, Payload> =
     batch_size,
     enable_batching
   },
-  ...sending(target, { records: CARTS, build: buildCart })
-})
+  perform: (request, data) => send(request, data, SENDING),
+  performBatch: (request, data) => sendBatch(request, data, SENDING)
+}
 
-export default cartActivity
+export default action

@@ -1,7 +1,9 @@
 import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { type DripTarget, restRecords, sending } from '../drip-api'
+import { restRecords } from '../drip-api'
+import { send, sendBatch } from '../sending'
+import type { Sending } from '../sending'
 import {
   batch_size,
   email,
@@ -244,7 +246,9 @@ const fields: Record<string, InputField> = {
 const STANDARD_TRAITS = traitKeysReadBy(fields)
 const build = (payload: Payload) => buildSubscriber(payload, STANDARD_TRAITS)
 
-const identify = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+const SENDING: Sending<Payload> = { records: SUBSCRIBERS, build, removal: { asPlan: removedPersonPlan } }
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Identify',
   description: 'Identify person in Drip',
   defaultSubscription: 'type = "identify"',
@@ -252,7 +256,7 @@ const identify = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
   dynamicFields: {
     custom_fields: {
       __keys__: (request, { settings, page }) =>
-        pickFrom(request, target, settings, { path: 'custom_field_identifiers', key: 'custom_field_identifiers', page })
+        pickFrom(request, settings, { path: 'custom_field_identifiers', key: 'custom_field_identifiers', page })
     }
   },
   syncMode: {
@@ -269,7 +273,8 @@ const identify = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
       { label: 'Unsubscribe or delete people whose row left the model', value: 'delete' }
     ]
   },
-  ...sending(target, { records: SUBSCRIBERS, build }, { asPlan: removedPersonPlan })
-})
+  perform: (request, data) => send(request, data, SENDING),
+  performBatch: (request, data) => sendBatch(request, data, SENDING)
+}
 
-export default identify
+export default action

@@ -1,7 +1,9 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { type DripTarget, sending, shopperActivityRecords } from '../drip-api'
+import { shopperActivityRecords } from '../drip-api'
+import { send, sendBatch } from '../sending'
+import type { Sending } from '../sending'
 import { address, batch_size, currency, enable_batching, eventTime, items, money, shopperPerson } from '../fields'
 import { buildOrder } from '../records/shopper-activity'
 
@@ -9,7 +11,9 @@ const ORDERS = shopperActivityRecords('order')
 
 const ORDER_ACTIONS = ['placed', 'updated', 'paid', 'fulfilled', 'refunded', 'canceled']
 
-const orderActivity = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+const SENDING: Sending<Payload> = { records: ORDERS, build: buildOrder }
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Order Activity',
   description:
     "Record an order placed, updated, paid, fulfilled, refunded or canceled with Drip's Shopper Activity API: " +
@@ -74,7 +78,8 @@ const orderActivity = (target: DripTarget): ActionDefinition<Settings, Payload> 
     default: 'upsert',
     choices: [{ label: 'Upsert orders', value: 'upsert' }]
   },
-  ...sending(target, { records: ORDERS, build: buildOrder })
-})
+  perform: (request, data) => send(request, data, SENDING),
+  performBatch: (request, data) => sendBatch(request, data, SENDING)
+}
 
-export default orderActivity
+export default action

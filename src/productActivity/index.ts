@@ -1,14 +1,18 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { type DripTarget, sending, shopperActivityRecords } from '../drip-api'
+import { shopperActivityRecords } from '../drip-api'
+import { send, sendBatch } from '../sending'
+import type { Sending } from '../sending'
 import { batch_size, currency, enable_batching, eventTime, money, provider } from '../fields'
 import { buildProduct } from '../records/shopper-activity'
 
 const PRODUCTS = shopperActivityRecords('product')
 const property = (key: string) => ({ '@path': `$.properties.${key}` })
 
-const productActivity = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+const SENDING: Sending<Payload> = { records: PRODUCTS, build: buildProduct }
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Product Activity',
   description:
     "Keep Drip's product catalog current with Drip's Shopper Activity API: products created, updated or deleted " +
@@ -90,7 +94,8 @@ const productActivity = (target: DripTarget): ActionDefinition<Settings, Payload
     batch_size,
     enable_batching
   },
-  ...sending(target, { records: PRODUCTS, build: buildProduct })
-})
+  perform: (request, data) => send(request, data, SENDING),
+  performBatch: (request, data) => sendBatch(request, data, SENDING)
+}
 
-export default productActivity
+export default action

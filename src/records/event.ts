@@ -2,7 +2,7 @@ import type { JSONLikeObject } from '@segment/actions-core'
 import type { Payload as TrackEventPayload } from '../trackEvent/generated-types'
 import type { Built } from './values'
 import { DRIP_MAX_CONVERSION_VALUE } from '../constants'
-import { inMinorUnits, isoDate, personEmail, withNotes } from './values'
+import { inMinorUnits, isoDate, personEmail, withNotes, withoutPrototypeKey } from './values'
 
 // A Segment track (mapped by the Track Event action's fields) → the event Drip's POST /v2/:account_id/events and
 // /events/batches take.
@@ -19,7 +19,7 @@ export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
   const who = personEmail(payload.email)
   if ('error' in who) return who
   const notes: string[] = []
-  const given = payload.properties as JSONLikeObject | undefined
+  const given = payload.properties && (withoutPrototypeKey(payload.properties, 'Properties', notes) as JSONLikeObject)
   // Drip reads properties.value as the conversion value: anything but integer cents would refuse the event.
   const unusable = given !== undefined && 'value' in given && !isConversionValue(given.value)
   if (unusable) notes.push('Properties: "value" left out: Drip reads it as the conversion value, in whole cents.')

@@ -7,11 +7,12 @@ import type { Payload as CampaignPayload } from '../subscribeToCampaign/generate
 import type { Payload as StartWorkflowPayload } from '../startWorkflow/generated-types'
 import type { Payload as RemoveFromWorkflowPayload } from '../removeFromWorkflow/generated-types'
 import type { Payload as IdentifyPayload } from '../identify/generated-types'
-import { segment, type Plan } from '../drip-api'
+import type { Plan } from '../drip-api'
 import { customFields } from './subscriber'
 import {
   dripInteger,
   needed,
+  pathSegment,
   personEmail,
   tagChanges,
   tagList,
@@ -22,7 +23,7 @@ import {
 } from './values'
 
 // What Drip customers do besides profiles and events, as the calls Drip's REST API takes: tags, unsubscribes,
-// deletion, Email Series and workflows. Every email, tag and id that goes into a path is encoded.
+// deletion, Email Series and workflows. Every email, tag and id that goes into a path is one checked, encoded segment.
 
 /** Tags to add (one POST /tags for all of them) and to remove (one DELETE per tag; Drip has no other way). */
 export function tagsPlan(payload: TagsPayload): Built<Plan> {
@@ -38,8 +39,18 @@ export function tagsPlan(payload: TagsPayload): Built<Plan> {
   if (add.length > 0) {
     calls.push({ method: 'POST', path: 'tags', body: { tags: add.map((tag) => ({ email: who.email, tag })) } })
   }
-  for (const tag of remove) {
-    calls.push({ method: 'DELETE', path: `subscribers/${segment(who.email)}/tags/${segment(tag)}`, absentIsDone: true })
+  if (remove.length > 0) {
+    const person = pathSegment(who.email, 'Email Address')
+    if ('error' in person) return person
+    for (const tag of remove) {
+      const removed = pathSegment(tag, 'Tags to Remove')
+      if ('error' in removed) return removed
+      calls.push({
+        method: 'DELETE',
+        path: `subscribers/${person.segment}/tags/${removed.segment}`,
+        absentIsDone: true
+      })
+    }
   }
   return withNotes({ calls, sent: withoutUndefined({ email: who.email, tags: add, remove_tags: remove }) }, notes)
 }
@@ -57,16 +68,37 @@ export function tagsRecord(payload: TagsPayload): Built<JSONLikeObject> {
   return withNotes(record, planned.notes ?? [])
 }
 
-/** From every mailing (`unsubscribe_all`), or from one Email Series only (`remove?campaign_id=`). */
+/**
+ * From every mailing (`unsubscribe_all`), or from one Email Series only (`remove?campaign_id=`), as the admin chose in
+ * Unsubscribe From. An Email Series chosen but empty in the event is refused: never widened to every mailing.
+ */
 export function unsubscribePlan(payload: UnsubscribePayload): Built<Plan> {
   const who = personEmail(payload.email)
   if ('error' in who) return who
-  const campaign = text(payload.campaign_id)
-  const path = campaign
-    ? `subscribers/${segment(who.email)}/remove?campaign_id=${segment(campaign)}`
-    : `subscribers/${segment(who.email)}/unsubscribe_all`
+  const person = pathSegment(who.email, 'Email Address')
+  if ('error' in person) return person
+  if (payload.unsubscribe_from !== 'email_series') {
+    return {
+      record: {
+        calls: [{ method: 'POST', path: `subscribers/${person.segment}/unsubscribe_all` }],
+        sent: { email: who.email }
+      }
+    }
+  }
+  const series = needed(
+    payload.campaign_id,
+    'Email Series',
+    'Unsubscribe From is One Email Series, so the person would be removed from no Email Series (and never from every ' +
+      'mailing instead): pick the Email Series, or map it to where your events carry it.'
+  )
+  if ('error' in series) return series
+  const campaign = pathSegment(series.value, 'Email Series')
+  if ('error' in campaign) return campaign
   return {
-    record: { calls: [{ method: 'POST', path }], sent: withoutUndefined({ email: who.email, campaign_id: campaign }) }
+    record: {
+      calls: [{ method: 'POST', path: `subscribers/${person.segment}/remove?campaign_id=${campaign.segment}` }],
+      sent: { email: who.email, campaign_id: series.value }
+    }
   }
 }
 
@@ -77,12 +109,14 @@ export function unsubscribeRecord(payload: UnsubscribePayload): Built<JSONLikeOb
 }
 
 /** Deleting a person Drip does not have is done already. */
-export function deletePlan(payload: DeletePayload): Built<Plan> {
-  const who = personEmail(payload.email)
+export function deletePlan(payload: DeletePayload, label = 'Email Address'): Built<Plan> {
+  const who = personEmail(payload.email, label)
   if ('error' in who) return who
+  const person = pathSegment(who.email, label)
+  if ('error' in person) return person
   return {
     record: {
-      calls: [{ method: 'DELETE', path: `subscribers/${segment(who.email)}`, absentIsDone: true }],
+      calls: [{ method: 'DELETE', path: `subscribers/${person.segment}`, absentIsDone: true }],
       sent: { email: who.email }
     }
   }
@@ -108,7 +142,7 @@ export function deletionPlan(payload: DeletionPayload): Built<Plan> {
         'action with a mapping that has their email.'
     }
   }
-  return deletePlan({ email: userId })
+  return deletePlan({ email: userId }, 'userId')
 }
 
 /**
@@ -133,7 +167,9 @@ function joinPlan(
     tags: tagList(payload.tags),
     prospect: payload.prospect
   }) as JSONLikeObject
-  const path = `${list}/${segment(id)}/subscribers`
+  const listed = pathSegment(id, list === 'campaigns' ? 'Email Series' : 'Workflow')
+  if ('error' in listed) return listed
+  const path = `${list}/${listed.segment}/subscribers`
   return withNotes({ calls: [{ method: 'POST', path, body: { subscribers: [subscriber] } }], sent: subscriber }, notes)
 }
 
@@ -164,7 +200,11 @@ export function removeFromWorkflowPlan(payload: RemoveFromWorkflowPayload): Buil
   if ('error' in workflow) return workflow
   const who = personEmail(payload.email)
   if ('error' in who) return who
-  const path = `workflows/${segment(workflow.value)}/subscribers/${segment(who.email)}`
+  const listed = pathSegment(workflow.value, 'Workflow')
+  if ('error' in listed) return listed
+  const person = pathSegment(who.email, 'Email Address')
+  if ('error' in person) return person
+  const path = `workflows/${listed.segment}/subscribers/${person.segment}`
   return {
     record: {
       calls: [{ method: 'DELETE', path, absentIsDone: true }],
@@ -179,7 +219,10 @@ export function removeFromWorkflowPlan(payload: RemoveFromWorkflowPayload): Buil
 
 /** A person's row left the model (sync mode delete): the person is unsubscribed from all mailings, or deleted. */
 export function removedPersonPlan(payload: IdentifyPayload): Built<Plan> {
-  const planned = payload.deleted_row === 'delete' ? deletePlan(payload) : unsubscribePlan(payload)
+  const planned =
+    payload.deleted_row === 'delete'
+      ? deletePlan(payload)
+      : unsubscribePlan({ email: payload.email, unsubscribe_from: 'all_mailings' })
   if ('error' in planned) return planned
   // A person Drip does not have is as removed as can be.
   const calls = planned.record.calls.map((call) => ({ ...call, absentIsDone: true }))

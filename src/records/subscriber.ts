@@ -7,6 +7,7 @@ import {
   ipAddress,
   isoDate,
   optionalEmail,
+  ownKeys,
   smsNumber,
   snakeCase,
   tagChanges,
@@ -87,7 +88,7 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
     customFields(
       [
         {
-          fields: otherTraits(payload.traits, standardTraits),
+          fields: otherTraits(payload.traits, standardTraits, notes),
           names: payload.trait_field_names as CustomFieldNames | undefined,
           label: 'Other Traits'
         },
@@ -109,11 +110,17 @@ export function customFieldKey(key: string): string {
   if (dripKey === undefined) {
     const snake = snakeCase(key)
     dripKey = snake.startsWith('drip_') ? `segment_${snake}` : snake
-    // The same few trait names come by on every event: remember them (a bounded number, so memory stays flat).
-    if (customFieldKeys.size < 10_000) customFieldKeys.set(key, dripKey)
+    // The same few trait names come by on every event: short ones are remembered, in a cache bounded in bytes
+    // (at most 1,024 keys of at most 64 characters, about 0.3 MB, whatever senders send), emptied when full.
+    if (key.length <= CACHED_KEY_MAX) {
+      if (customFieldKeys.size >= CACHED_KEYS) customFieldKeys.clear()
+      customFieldKeys.set(key, dripKey)
+    }
   }
   return dripKey
 }
+const CACHED_KEYS = 1024
+const CACHED_KEY_MAX = 64
 const customFieldKeys = new Map<string, string>()
 
 /** How the keys of one source of custom fields become Drip's: as sent, or in Drip's style (see customFieldKey). */
@@ -138,7 +145,7 @@ export function customFields(sources: CustomFieldSource[], notes: string[] = [])
   const origins = new Map<string, string>()
   for (const { fields, names, label } of sources) {
     if (!fields) continue
-    for (const key in fields) {
+    for (const key of ownKeys(fields, label, notes)) {
       const value = fields[key]
       if (value === null || value === undefined) continue
       const dripKey = names === 'drip_style' ? customFieldKey(key) : key
@@ -162,11 +169,14 @@ export function customFields(sources: CustomFieldSource[], notes: string[] = [])
  */
 function otherTraits(
   traits: Record<string, unknown> | undefined,
-  standardTraits: ReadonlySet<string>
+  standardTraits: ReadonlySet<string>,
+  notes: string[]
 ): Record<string, unknown> | undefined {
   if (!traits) return undefined
   const other: Record<string, unknown> = {}
-  for (const key in traits) if (!standardTraits.has(customFieldKey(key))) other[key] = traits[key]
+  for (const key of ownKeys(traits, 'Other Traits', notes)) {
+    if (!standardTraits.has(customFieldKey(key))) other[key] = traits[key]
+  }
   return other
 }
 

@@ -38,6 +38,82 @@ export function needed(value: string | undefined, label: string, what: string): 
   return given ? { value: given } : { error: `${label}: empty. ${what}` }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Values that go into a URL, and keys that go into a record
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * A payload value that goes into a request's path (an email, a tag, an id) as one literal segment, encoded; or why it
+ * cannot be. `.` and `..` walk out of their place when the URL is normalised, and `/`, `\`, `?`, `#` and control
+ * characters end the segment or the path: refused, and so is anything that decodes (as a server may decode a path
+ * again) or normalises (NFKC, as `．` to `.`) to one of them.
+ */
+export function pathSegment(value: string, label: string): { segment: string } | { error: string } {
+  const refused = (problem: string) => ({
+    error:
+      `${label}: ${JSON.stringify(value.slice(0, 80))} cannot be sent to Drip: it ${problem}, and this value goes ` +
+      "into the request's URL, where it must stay one literal part of the path."
+  })
+  let form = value
+  for (let decodings = 0; ; decodings++) {
+    const problem = segmentProblem(form.normalize('NFKC'))
+    if (problem) return refused(problem)
+    const decoded = decodedOnce(form)
+    if (decoded === form) return { segment: encodeURIComponent(value) }
+    if (decodings === MAX_DECODINGS) return refused('is URL-encoded over and over')
+    form = decoded
+  }
+}
+
+const MAX_DECODINGS = 4
+
+/** `%xx` escapes decoded once; a value that is no valid encoding is taken as it is. */
+function decodedOnce(form: string): string {
+  try {
+    return decodeURIComponent(form)
+  } catch {
+    return form
+  }
+}
+
+function segmentProblem(form: string): string | undefined {
+  const trimmed = form.trim()
+  if (!trimmed) return 'is empty'
+  if (trimmed === '.' || trimmed === '..') return `reads as "${trimmed}"`
+  const separator = /[/\\?#]/.exec(form)
+  if (separator) return `contains "${separator[0]}"`
+  if (/\p{Cc}/u.test(form)) return 'contains a control character (a line break, say)'
+  return undefined
+}
+
+// Set on an object, `__proto__` replaces its prototype; Segment's mapping does just that with a sender's `__proto__`
+// key, whose own keys would then read as the object's.
+const PROTOTYPE_KEY = '__proto__'
+
+/** Whether a payload object came with a `__proto__` key (as its own key, or made its prototype by the mapping). */
+function hasPrototypeKey(object: object): boolean {
+  const prototype = Object.getPrototypeOf(object)
+  return (
+    (prototype !== Object.prototype && prototype !== null) ||
+    Object.prototype.hasOwnProperty.call(object, PROTOTYPE_KEY)
+  )
+}
+
+/** A payload object's own keys, `__proto__` left out with a note naming where it was. */
+export function ownKeys(object: object, label: string, notes: string[]): string[] {
+  if (!hasPrototypeKey(object)) return Object.keys(object)
+  notes.push(`${label}: "${PROTOTYPE_KEY}" left out: no name a Drip field can have.`)
+  return Object.keys(object).filter((key) => key !== PROTOTYPE_KEY)
+}
+
+/** A payload object as a record may carry it: itself, or when it came with `__proto__`, a copy without it (noted). */
+export function withoutPrototypeKey<T extends object>(object: T, label: string, notes: string[]): T {
+  if (!hasPrototypeKey(object)) return object
+  const copy = {} as Record<string, unknown>
+  for (const key of ownKeys(object, label, notes)) copy[key] = (object as Record<string, unknown>)[key]
+  return copy as T
+}
+
 /** A trimmed, non-empty string, or undefined. */
 export function text(value: string | number | undefined): string | undefined {
   if (value === undefined || value === null) return undefined

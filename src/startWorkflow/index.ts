@@ -1,12 +1,15 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sending, type DripTarget } from '../drip-api'
+import { send } from '../sending'
+import type { Sending } from '../sending'
 import { joiningSubscriber, workflowId } from '../fields'
 import { pickFrom } from '../pickers'
 import { startWorkflowPlan } from '../records/lifecycle'
 
-const startWorkflow = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+const SENDING: Sending<Payload> = { plan: startWorkflowPlan }
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Start Workflow',
   description: 'Start a person on a Drip workflow, creating or updating the person.',
   fields: {
@@ -17,9 +20,9 @@ const startWorkflow = (target: DripTarget): ActionDefinition<Settings, Payload> 
   },
   dynamicFields: {
     workflow_id: (request, { settings, page }) =>
-      pickFrom(request, target, settings, { path: 'workflows', key: 'workflows', status: 'active', page })
+      pickFrom(request, settings, { path: 'workflows', key: 'workflows', status: 'active', page })
   },
-  ...sending(target, { plan: startWorkflowPlan })
-})
+  perform: (request, data) => send(request, data, SENDING)
+}
 
-export default startWorkflow
+export default action

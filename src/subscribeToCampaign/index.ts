@@ -1,12 +1,15 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sending, type DripTarget } from '../drip-api'
+import { send } from '../sending'
+import type { Sending } from '../sending'
 import { joiningSubscriber } from '../fields'
 import { pickFrom } from '../pickers'
 import { campaignPlan } from '../records/lifecycle'
 
-const subscribeToCampaign = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+const SENDING: Sending<Payload> = { plan: campaignPlan }
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Subscribe to Email Series',
   description: 'Start a person on an Email Series campaign, creating or updating the person.',
   fields: {
@@ -40,9 +43,9 @@ const subscribeToCampaign = (target: DripTarget): ActionDefinition<Settings, Pay
   },
   dynamicFields: {
     campaign_id: (request, { settings, page }) =>
-      pickFrom(request, target, settings, { path: 'campaigns', key: 'campaigns', status: 'active', page })
+      pickFrom(request, settings, { path: 'campaigns', key: 'campaigns', status: 'active', page })
   },
-  ...sending(target, { plan: campaignPlan })
-})
+  perform: (request, data) => send(request, data, SENDING)
+}
 
-export default subscribeToCampaign
+export default action

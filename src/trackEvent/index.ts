@@ -1,13 +1,17 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { type DripTarget, restRecords, sending } from '../drip-api'
+import { restRecords } from '../drip-api'
+import { send, sendBatch } from '../sending'
+import type { Sending } from '../sending'
 import { batch_size, enable_batching, eventEmail, eventTime, minorUnitCurrency, prospect } from '../fields'
 import { buildEvent } from '../records/event'
 
 const EVENTS = restRecords('events')
 
-const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+const SENDING: Sending<Payload> = { records: EVENTS, build: buildEvent }
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Track Event',
   description: 'Send track() events to Drip',
   defaultSubscription: 'type = "track"',
@@ -50,7 +54,8 @@ const trackEvent = (target: DripTarget): ActionDefinition<Settings, Payload> => 
     default: 'add',
     choices: [{ label: 'Record an event for each new row', value: 'add' }]
   },
-  ...sending(target, { records: EVENTS, build: buildEvent })
-})
+  perform: (request, data) => send(request, data, SENDING),
+  performBatch: (request, data) => sendBatch(request, data, SENDING)
+}
 
-export default trackEvent
+export default action

@@ -6,7 +6,11 @@ export interface Payload {
    */
   email?: string
   /**
-   * Leave empty to unsubscribe the person from every mailing. Pick an Email Series to remove them from that one only.
+   * All Mailings: a global unsubscribe, from every Email Series, workflow and broadcast. One Email Series: the person is removed from the Email Series below only; an event without one is refused, never widened to all mailings.
+   */
+  unsubscribe_from: string
+  /**
+   * The Email Series to remove the person from, when Unsubscribe From is One Email Series.
    */
   campaign_id?: string
   /**

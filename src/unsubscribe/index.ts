@@ -1,40 +1,59 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { sending, UNSUBSCRIBES, type DripTarget } from '../drip-api'
+import { UNSUBSCRIBES } from '../drip-api'
+import { send, sendBatch } from '../sending'
+import type { Sending } from '../sending'
 import { batch_size, enable_batching, eventPersonEmail } from '../fields'
 import { pickFrom } from '../pickers'
 import { unsubscribePlan, unsubscribeRecord } from '../records/lifecycle'
 
-const unsubscribe = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+// Global unsubscribes have a batch endpoint; removing from one Email Series does not: such a batch goes one by one.
+const SENDING: Sending<Payload> = {
+  records: UNSUBSCRIBES,
+  build: unsubscribeRecord,
+  plan: unsubscribePlan,
+  planEvery: (payloads) => payloads.some((payload) => payload.unsubscribe_from === 'email_series')
+}
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Unsubscribe',
   description:
     'Unsubscribe a person from all mailings (global unsubscribe), or remove them from one Email Series only.',
   defaultSubscription: 'type = "track" and event = "User Unsubscribed"',
   fields: {
     email: eventPersonEmail,
+    unsubscribe_from: {
+      label: 'Unsubscribe From',
+      description:
+        'All Mailings: a global unsubscribe, from every Email Series, workflow and broadcast. One Email Series: the ' +
+        'person is removed from the Email Series below only; an event without one is refused, never widened to all ' +
+        'mailings.',
+      type: 'string',
+      required: true,
+      choices: [
+        { label: 'All Mailings', value: 'all_mailings' },
+        { label: 'One Email Series', value: 'email_series' }
+      ],
+      default: 'all_mailings'
+    },
     campaign_id: {
       label: 'Email Series',
-      description:
-        'Leave empty to unsubscribe the person from every mailing. Pick an Email Series to remove them from that one only.',
+      description: 'The Email Series to remove the person from, when Unsubscribe From is One Email Series.',
       type: 'string',
       required: false,
-      dynamic: true
+      dynamic: true,
+      depends_on: { conditions: [{ fieldKey: 'unsubscribe_from', operator: 'is', value: 'email_series' }] }
     },
     batch_size,
     enable_batching
   },
   dynamicFields: {
     campaign_id: (request, { settings, page }) =>
-      pickFrom(request, target, settings, { path: 'campaigns', key: 'campaigns', page })
+      pickFrom(request, settings, { path: 'campaigns', key: 'campaigns', page })
   },
-  // Global unsubscribes have a batch endpoint; removing from one Email Series does not: such a batch goes one by one.
-  ...sending(target, {
-    records: UNSUBSCRIBES,
-    build: unsubscribeRecord,
-    plan: unsubscribePlan,
-    planEvery: (payloads) => payloads.some((payload) => payload.campaign_id)
-  })
-})
+  perform: (request, data) => send(request, data, SENDING),
+  performBatch: (request, data) => sendBatch(request, data, SENDING)
+}
 
-export default unsubscribe
+export default action

@@ -1,19 +1,26 @@
 import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { restRecords, sending, type DripTarget } from '../drip-api'
+import { restRecords } from '../drip-api'
+import { send, sendBatch } from '../sending'
+import type { Sending } from '../sending'
 import { batch_size, enable_batching, eventPersonEmail, tagsToAdd, tagsToRemove } from '../fields'
 import { pickFrom } from '../pickers'
 import { removedTagsPayload, tagsPlan, tagsRecord } from '../records/lifecycle'
 
 const SUBSCRIBERS = restRecords('subscribers')
 
-const tagPicker =
-  (target: DripTarget) =>
-  (request: RequestClient, { settings, page }: { settings: Settings; page?: string }) =>
-    pickFrom(request, target, settings, { path: 'tags', key: 'tags', page })
+const tagPicker = (request: RequestClient, { settings, page }: { settings: Settings; page?: string }) =>
+  pickFrom(request, settings, { path: 'tags', key: 'tags', page })
 
-const updateTags = (target: DripTarget): ActionDefinition<Settings, Payload> => ({
+const SENDING: Sending<Payload> = {
+  records: SUBSCRIBERS,
+  build: tagsRecord,
+  plan: tagsPlan,
+  removal: { asPayload: removedTagsPayload }
+}
+
+const action: ActionDefinition<Settings, Payload> = {
   title: 'Add or Remove Tags',
   description:
     'Apply tags to a person and take others off: Engage audiences become Drip tags as people enter and exit them.',
@@ -27,8 +34,8 @@ const updateTags = (target: DripTarget): ActionDefinition<Settings, Payload> => 
   },
   // actions-core's types allow no picker on a list of strings, but its runtime serves one: both lists pick from tags.
   dynamicFields: {
-    tags: tagPicker(target),
-    remove_tags: tagPicker(target)
+    tags: tagPicker,
+    remove_tags: tagPicker
   } as unknown as ActionDefinition<Settings, Payload>['dynamicFields'],
   // Alone, a person's two changes are two calls; a batch carries both per person in one subscribers/batches request.
   syncMode: {
@@ -45,7 +52,8 @@ const updateTags = (target: DripTarget): ActionDefinition<Settings, Payload> => 
       { label: 'Mirror the model: add on entry, remove on exit', value: 'mirror' }
     ]
   },
-  ...sending(target, { records: SUBSCRIBERS, build: tagsRecord, plan: tagsPlan }, { asPayload: removedTagsPayload })
-})
+  perform: (request, data) => send(request, data, SENDING),
+  performBatch: (request, data) => sendBatch(request, data, SENDING)
+}
 
-export default updateTags
+export default action

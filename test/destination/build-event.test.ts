@@ -180,16 +180,23 @@ const CASES: Array<[string, Payload, Expected]> = [
     }
   ],
   [
+    // __proto__ is left out with a note (it is no field name, and set on a record it would replace its prototype).
     'an own __proto__ key (as JSON.parse makes it), with a Conversion Value',
     { ...BASE, properties: JSON.parse('{"__proto__": {"x": 1}, "a": 1}'), value: 2 },
-    { properties: JSON.parse('{"__proto__": {"x": 1}, "a": 1, "value": 200}') }
+    {
+      properties: { a: 1, value: 200 },
+      notes: ['Properties: "__proto__" left out: no name a Drip field can have.']
+    }
   ],
   [
     'an own __proto__ key, and a properties.value left out',
     { ...BASE, properties: JSON.parse('{"__proto__": {"x": 1}, "value": "x"}') },
     {
-      properties: JSON.parse('{"__proto__": {"x": 1}}'),
-      notes: ['Properties: "value" left out: Drip reads it as the conversion value, in whole cents.']
+      properties: {},
+      notes: [
+        'Properties: "__proto__" left out: no name a Drip field can have.',
+        'Properties: "value" left out: Drip reads it as the conversion value, in whole cents.'
+      ]
     }
   ]
 ]

@@ -1,5 +1,5 @@
 import { InvalidAuthenticationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { apiToken, authorizationHeader } from '../../src/drip-api'
+import { apiToken, authorizationHeader } from '../../src/credentials'
 import { classifyDripError, DRIP_ERROR_RULES, parseDripError } from '../../src/errors'
 import { API_TOKEN, ENCODED_KEY } from '../helpers'
 

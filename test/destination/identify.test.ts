@@ -1,3 +1,4 @@
+import definition from '../../src'
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
@@ -6,7 +7,6 @@ import {
   API_TOKEN,
   ENCODED_KEY,
   basicUser,
-  batchEndpointDefinition,
   intercept,
   runtime,
   runtimeSettings,
@@ -14,7 +14,7 @@ import {
   settings
 } from '../helpers'
 
-const testDestination = createTestIntegration(batchEndpointDefinition)
+const testDestination = createTestIntegration(definition)
 const SUBSCRIBERS = `/v2/${ACCOUNT_ID}/subscribers`
 
 afterEach(() => nock.cleanAll())

@@ -1,22 +1,17 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
-import type { JSONObject, MultiStatusResponse, RequestClient } from '@segment/actions-core'
+import type { JSONObject, RequestClient } from '@segment/actions-core'
 import definition from '../../src'
 import fc from 'fast-check'
-import {
-  restRecords,
-  sending,
-  shopperActivityRecords,
-  UNSUBSCRIBES,
-  type BatchKind,
-  type RecordKind
-} from '../../src/drip-api'
+import { restRecords, shopperActivityRecords, UNSUBSCRIBES } from '../../src/drip-api'
+import type { BatchKind, RecordKind } from '../../src/drip-api'
+import { sendBatch } from '../../src/sending'
+import { BATCH_RETRIES } from '../../src/constants'
 import {
   ACCOUNT_ID,
   API_TOKEN,
   ENCODED_KEY,
   basicUser,
-  batchEndpointDefinition,
   batching,
   drip,
   intercept,
@@ -39,7 +34,7 @@ const SUBSCRIBERS = `${BASE}/subscribers`
 const EVENTS = `${BASE}/events`
 const ORDER = `/v3/${ACCOUNT_ID}/shopper_activity/order`
 const TIMESTAMP = '2026-11-20T10:15:00.000Z'
-const testDestination = createTestIntegration(batchEndpointDefinition)
+const testDestination = createTestIntegration(definition)
 const trackEvent = (event: string, properties: JSONObject, extra: JSONObject = {}) =>
   createTestEvent({ type: 'track', event, properties, timestamp: TIMESTAMP, ...extra })
 const track = (event: string, properties: JSONObject = {}) =>
@@ -232,7 +227,7 @@ describe("Drip's batch endpoints: one request, one result per event", () => {
       .reply(404, { errors: [{ code: 'not_found_error', message: 'The resource you requested was not found' }] })
     const results = await runtime().onBatch(
       [track('User Unsubscribed'), track('User Unsubscribed', { email: 'c@example.com' })],
-      settings({ campaign_id: '1001' })
+      settings({ unsubscribe_from: 'email_series', campaign_id: '1001' })
     )
     expect(one.isDone()).toBe(true)
     expect((results[0] as { multistatus: JSONObject[] }).multistatus).toEqual([
@@ -245,11 +240,11 @@ describe("Drip's batch endpoints: one request, one result per event", () => {
     const sizes: number[] = []
     drip()
       .post(`/v2/${ACCOUNT_ID}/events/batches`)
-      .times(3)
+      .times(3 + BATCH_RETRIES)
       .reply(function (_uri, body) {
         sizes.push((body as { batches: Array<{ events: unknown[] }> }).batches[0].events.length)
-        // The second request fails: only its payloads are marked, and they are retryable.
-        return sizes.length === 2
+        // The second request fails on every try within the call: only its payloads are marked, and they are retryable.
+        return sizes.length >= 2 && sizes.length <= 2 + BATCH_RETRIES
           ? [503, '<html>Service Unavailable</html>']
           : [201, '{}', { 'Content-Type': 'application/json' }]
       })
@@ -260,7 +255,7 @@ describe("Drip's batch endpoints: one request, one result per event", () => {
     const [result] = (await runtime().onBatch(events, settings)) as Array<{
       multistatus: Array<{ status: number; errortype?: string; errormessage?: string }>
     }>
-    expect(sizes).toEqual([1000, 1000, 500])
+    expect(sizes).toEqual([1000, ...Array(1 + BATCH_RETRIES).fill(1000), 500])
     expect(result.multistatus).toHaveLength(2500)
     const statuses = result.multistatus.map((r) => r.status)
     expect(statuses.slice(0, 1000).every((s) => s === 201)).toBe(true)
@@ -374,12 +369,11 @@ describe('refused before sending: that event its own result, the rest of the bat
       if (payload.email === 'boom') throw new RangeError('Maximum call stack size exceeded')
       return { record: { email: payload.email } }
     }
-    const target = { baseUrl: 'http://127.0.0.1:9', timeoutMs: 1000, smallBatch: 1 }
-    const { performBatch } = sending(target, { records: restRecords('subscribers'), build })
-    const results = (await performBatch!(request, {
-      settings,
-      payload: [{ email: 'boom' }, { email: 'fine@example.com' }]
-    })) as MultiStatusResponse
+    const results = await sendBatch(
+      request,
+      { settings, payload: [{ email: 'boom' }, { email: 'fine@example.com' }] },
+      { records: restRecords('subscribers'), build }
+    )
     expect(results.getAllResponses().map((r) => r.value())).toEqual([
       {
         status: 400,

@@ -9,6 +9,9 @@ import { ACCOUNT_ID, drip, intercept, runtimeSettings, segmentEvent } from '../h
 // out as single requests (at most a few at once, one at a time per person); a larger one to the batch endpoint.
 // Every event keeps its own result either way, and Drip's X-RateLimit-Remaining rides along.
 
+// The real threshold, not the tests' (see setup.ts).
+jest.mock('../../src/constants', () => jest.requireActual('../../src/constants'))
+
 afterEach(() => nock.cleanAll())
 
 const destination = new Destination(definition)

@@ -1,18 +1,10 @@
+import definition from '../../src'
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { JSONObject } from '@segment/actions-core'
-import {
-  ACCOUNT_ID,
-  API_TOKEN,
-  basicUser,
-  batchEndpointDefinition,
-  intercept,
-  runtime,
-  runtimeSettings,
-  settings
-} from '../helpers'
+import { ACCOUNT_ID, API_TOKEN, basicUser, intercept, runtime, runtimeSettings, settings } from '../helpers'
 
-const testDestination = createTestIntegration(batchEndpointDefinition)
+const testDestination = createTestIntegration(definition)
 const EVENTS = `/v2/${ACCOUNT_ID}/events`
 const TIMESTAMP = '2026-11-20T10:15:00.000Z'
 

@@ -2,7 +2,9 @@ import { createReadStream, mkdirSync, readFileSync, writeFileSync } from 'fs'
 import path from 'path'
 import { Writable } from 'stream'
 import { constants, createGunzip, gunzipSync, gzipSync } from 'zlib'
+import nock from 'nock'
 import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN, DripSimulator } from '../../tools/simulator'
+import { routeDripTo } from '../../tools/simulator/routing'
 import type { SavedCheckpoint } from '../../tools/runner/checkpoint'
 import { main } from '../../tools/runner/cli'
 import { ended, identify, runMain, start, startLive, tmp, until } from './run-cli'
@@ -207,8 +209,17 @@ describe('a run that stops on an error leaves a checkpoint that covers everythin
 // cannot take down, and which a test can fault.
 const drip = new DripSimulator({ limits: { single: Infinity, batch: Infinity }, keepRequests: 0 })
 let url: string
-beforeAll(async () => (url = await drip.start()))
-afterAll(() => drip.stop())
+// --live runs of this process send to it: this process's requests to Drip are routed there (nock steps aside).
+let unroute = () => undefined as void
+beforeAll(async () => {
+  url = await drip.start()
+  nock.restore()
+  unroute = routeDripTo(url)
+})
+afterAll(async () => {
+  unroute()
+  await drip.stop()
+})
 beforeEach(() => drip.reset())
 const env = { DRIP_ACCOUNT_ID: DEMO_ACCOUNT_ID, DRIP_API_KEY: DEMO_API_TOKEN }
 const held = () => drip.state().accounts[0]
@@ -273,7 +284,7 @@ it('an item two subscriptions take is sent again only to the one where Drip did 
 
   // Drip fails the first event of the first subscription: the second takes it, and the 19 others go to both.
   drip.inject({ path: '/events', status: 500 })
-  const first = await runMain(args, { env, liveApiBaseUrl: url })
+  const first = await runMain(args, { env })
   expect(first.code).toBe(1)
   expect(requestsTo(first.stdout, 'POST /v2/9999999/events')).toBe(40)
   expect(saved(checkpoint)).toMatchObject({
@@ -281,7 +292,7 @@ it('an item two subscriptions take is sent again only to the one where Drip did 
     partly: { 'events.ndjson': { 1: ['1:trackEvent'] } }
   })
 
-  const rest = await runMain(args, { env, liveApiBaseUrl: url })
+  const rest = await runMain(args, { env })
   expect(rest.code).toBe(0)
   expect(requestsTo(rest.stdout, 'POST /v2/9999999/events')).toBe(1)
   expect(rest.stdout).toMatch(/delivered to Drip +1\n +delivered by earlier runs +19 /)

@@ -80,8 +80,6 @@ export async function runMain(
     /** Called with what was printed so far, and what this write added. */
     onStdout?: (stdout: string, chunk: string) => void
     env?: NodeJS.ProcessEnv
-    /** Where --live sends: a simulator of the test's (see CliIO). */
-    liveApiBaseUrl?: string
   } = {}
 ): Promise<Run> {
   let stdout = ''
@@ -97,7 +95,6 @@ export async function runMain(
   const code = await main({
     argv: args,
     env: options.env ?? {},
-    liveApiBaseUrl: options.liveApiBaseUrl,
     stdin: input instanceof Readable ? input : Readable.from(input === undefined ? [] : [Buffer.from(input)]),
     stdout: sink((text) => {
       stdout += text

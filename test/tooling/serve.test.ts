@@ -3,13 +3,17 @@ import { MAX_BODY_BYTES, portFrom, serve, type RunningServer } from '../../tools
 import { createServer, request as httpRequest, type Server } from 'http'
 import type { AddressInfo } from 'net'
 import { useSimulator } from '../simulated'
+import { DRIP_API_BASE_URL } from '../../src/constants'
+
+// serve runs the destination as Segment does: small batches as single requests (the real threshold, not setup.ts's).
+jest.mock('../../src/constants', () => jest.requireActual('../../src/constants'))
 
 const drip = useSimulator()
 let server: RunningServer
 const settings = { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN }
 
 beforeAll(async () => {
-  server = await serve({ port: 0, apiBaseUrl: drip.sim.url })
+  server = await serve({ port: 0, simulatorUrl: drip.sim.url })
 })
 afterAll(() => server.close())
 
@@ -57,7 +61,7 @@ it('POST /<action> runs the action with the default mapping and answers with the
   // The shapes of action-destinations' local server: the request body as sent, the answer's statusCode.
   expect(body[0].request).toMatchObject({
     method: 'POST',
-    url: `${drip.sim.url}/v2/${DEMO_ACCOUNT_ID}/subscribers`,
+    url: `${DRIP_API_BASE_URL}/v2/${DEMO_ACCOUNT_ID}/subscribers`,
     headers: { authorization: '<redacted>' },
     body: JSON.stringify({
       subscribers: [{ email: 'srv@example.com', initial_status: 'unsubscribed', tags: ['a', 'b'] }]
@@ -77,8 +81,8 @@ it('POST /<action> with an array payload runs the batch path (two events: two si
     settings
   })
   expect(body.slice(0, 2).map((x: { request: { url: string } }) => x.request.url)).toEqual([
-    `${drip.sim.url}/v2/${DEMO_ACCOUNT_ID}/subscribers`,
-    `${drip.sim.url}/v2/${DEMO_ACCOUNT_ID}/subscribers`
+    `${DRIP_API_BASE_URL}/v2/${DEMO_ACCOUNT_ID}/subscribers`,
+    `${DRIP_API_BASE_URL}/v2/${DEMO_ACCOUNT_ID}/subscribers`
   ])
   expect(body[2].multistatus.map((r: { status: number }) => r.status)).toEqual([200, 200])
 })
@@ -281,7 +285,7 @@ describe('a Drip that echoes the key in its headers, reason phrase and body', ()
     })
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve))
     fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`
-    echoServer = await serve({ port: 0, apiBaseUrl: fakeUrl })
+    echoServer = await serve({ port: 0, simulatorUrl: fakeUrl })
   })
   afterAll(async () => {
     await echoServer.close()

@@ -1,18 +1,16 @@
-import { execFileSync, spawnSync } from 'child_process'
+import { execFileSync, spawn, spawnSync } from 'child_process'
 import { existsSync, mkdtempSync, rmSync } from 'fs'
+import http from 'http'
 import { tmpdir } from 'os'
 import path from 'path'
 import { Destination, MultiStatusResponse } from '@segment/actions-core'
-import type {
-  DestinationDefinition,
-  JSONObject,
-  ModifiedResponse,
-  RequestClient,
-  SegmentEvent
-} from '@segment/actions-core'
-import { createDefinition } from '../../src'
+import type { DestinationDefinition, JSONObject, RequestClient, SegmentEvent } from '@segment/actions-core'
+import definition from '../../src'
 import type { Settings } from '../../src/generated-types'
+import { DRIP_API_BASE_URL, DRIP_REQUEST_TIMEOUT_MS } from '../../src/constants'
+import { DRIP_REST_API_VERSION } from '../../src/versioning-info'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
+import { routeDripTo } from '../simulator/routing'
 import { presetSubscriptions } from '../subscriptions'
 import { identifyEvent, orderEvent, trackEvent, writeNdjson } from './events'
 import { upstreamEvent, upstreamPerson } from '../upstream-shape'
@@ -20,17 +18,17 @@ import { upstreamEvent, upstreamPerson } from '../upstream-shape'
 // The four measurements of `npm run bench`. Each returns raw samples; index.ts summarises them.
 
 const ROOT = path.join(__dirname, '..', '..')
-const settingsFor = (definition: DestinationDefinition<Settings>, batching: boolean, only: string) =>
+const settingsFor = (def: DestinationDefinition<Settings>, batching: boolean, only: string) =>
   ({
     accountId: DEMO_ACCOUNT_ID,
     apiKey: DEMO_API_TOKEN,
-    subscriptions: presetSubscriptions(definition, { only, mapping: { [only]: { enable_batching: batching } } })
+    subscriptions: presetSubscriptions(def, { only, mapping: { [only]: { enable_batching: batching } } })
   }) as unknown as JSONObject
 
 /** 1. Drip requests for `perAction` identify and track events each and twice as many orders, alone and batched. */
 export async function requestsSpent(perAction: number) {
   const sim = new DripSimulator({ limits: { single: 1e9, batch: 1e9 }, keepEvents: 100 })
-  const definition = createDefinition(await sim.start())
+  const unroute = routeDripTo(await sim.start())
   const destination = new Destination(definition)
   const result: Record<string, { single: number; batched: number }> = {}
   try {
@@ -51,21 +49,11 @@ export async function requestsSpent(perAction: number) {
       result[action] = { single, batched: sim.requestCount }
     }
   } finally {
+    unroute()
     await sim.stop()
   }
   return result
 }
-
-/** A request client that answers at once, so only the runtime's and the destination's CPU is measured. */
-const stubRequest = (async (_url: string, options?: { json?: unknown }) =>
-  ({
-    status: 200,
-    content: '{}',
-    data: {},
-    headers: new Headers(),
-    ok: true,
-    json: options?.json
-  }) as unknown as ModifiedResponse) as unknown as RequestClient
 
 type Perform = (request: RequestClient, data: { payload: unknown; settings: Settings }) => unknown
 type Performers = { perform: Perform; performBatch?: Perform }
@@ -86,55 +74,74 @@ function replacing(
   }
 }
 
-/** One success per payload, as a batch answers. */
-function successes(payloads: unknown[]) {
+/** One result per payload with the status the batch request was answered with, as a batch answers. */
+function resultsOf(payloads: unknown[], status: number) {
   const results = new MultiStatusResponse()
   payloads.forEach((payload, index) =>
-    results.setSuccessResponseAtIndex(index, { status: 200, sent: payload as JSONObject, body: {} })
+    status < 300
+      ? results.setSuccessResponseAtIndex(index, { status, sent: payload as JSONObject, body: {} })
+      : results.setErrorResponseAtIndex(index, { status, errormessage: `HTTP ${status}` })
   )
   return results
 }
 
+const REST = `${DRIP_API_BASE_URL}/${DRIP_REST_API_VERSION}`
+/** Where the measured actions send: identify people, trackEvent events. */
+const KEYS: Record<string, 'subscribers' | 'events'> = { identify: 'subscribers', trackEvent: 'events' }
+
 /**
- * The definitions CPU is compared across, all on the same fields and runtime with HTTP stubbed:
- * - ours: the destination;
- * - bare: a bare sender, the honest floor for a destination that sends: JSON.stringify the payloads into one
- *   request, one success per payload;
+ * The definitions CPU is compared across, all on the same fields and runtime (the same mappings, the same
+ * extendRequest), all but the floor sending real HTTP to the fake Drip:
+ * - ours: the destination, as it is;
+ * - bare: a bare sender, the least code that sends the same requests through actions-core's request client, with
+ *   the same options as ours: the payloads JSON.stringify'd into the body Drip takes (`{subscribers: [payload]}`,
+ *   `{batches: [{events: payloads}]}`), one result per payload with the answer's status;
  * - upstream: the shape of segmentio/action-destinations' Drip: its person() mapping and `json` requests (its Track
  *   Event has no batch; its style is kept for one);
- * - floor: the runtime alone, actions that do nothing.
+ * - floor: the runtime alone, actions that do nothing and send nothing.
  */
 function cpuDefinitions() {
-  const real = createDefinition('http://stub.invalid')
-  const url = 'http://stub.invalid/v2/1/records'
-  const send = (body: unknown) => stubRequest(url, { method: 'POST', body: JSON.stringify(body) } as never)
+  const options = {
+    method: 'POST',
+    timeout: DRIP_REQUEST_TIMEOUT_MS,
+    throwHttpErrors: false,
+    skipResponseCloning: true
+  }
+  const urlOf = (settings: Settings, path: string) => `${REST}/${settings.accountId}/${path}`
+  const untouched = (action: Performers) => action
   return {
-    ours: replacing(real, (_slug, action) => ({
-      perform: (_request, data) => action.perform(stubRequest, data),
-      performBatch: (_request, data) => action.performBatch!(stubRequest, data)
-    })),
-    bare: replacing(real, () => ({
-      perform: (_request, { payload }) => send({ records: [payload] }),
-      performBatch: async (_request, { payload }) => {
-        await send({ batches: [{ records: payload }] })
-        return successes(payload as unknown[])
-      }
-    })),
-    upstream: replacing(real, (slug) => {
-      const shape = (payload: Record<string, unknown>) =>
-        slug === 'identify' ? upstreamPerson(payload) : upstreamEvent(payload)
-      const key = slug === 'identify' ? 'subscribers' : 'events'
+    ours: definition,
+    bare: replacing(definition, (slug, action) => {
+      const key = KEYS[slug]
+      if (!key) return untouched(action)
       return {
-        perform: (_request, { payload }) =>
-          stubRequest(url, { method: 'POST', json: { [key]: [shape(payload as Record<string, unknown>)] } } as never),
-        performBatch: (_request, { payload }) =>
-          stubRequest(url, {
+        perform: (request, { payload, settings }) =>
+          request(urlOf(settings, key), { ...options, body: JSON.stringify({ [key]: [payload] }) } as never),
+        performBatch: async (request, { payload, settings }) => {
+          const body = JSON.stringify({ batches: [{ [key]: payload }] })
+          const response = await request(urlOf(settings, `${key}/batches`), { ...options, body } as never)
+          return resultsOf(payload as unknown[], response.status)
+        }
+      }
+    }),
+    upstream: replacing(definition, (slug, action) => {
+      const key = KEYS[slug]
+      if (!key) return untouched(action)
+      const shape = (payload: unknown) =>
+        slug === 'identify'
+          ? upstreamPerson(payload as Record<string, unknown>)
+          : upstreamEvent(payload as Record<string, unknown>)
+      return {
+        perform: (request, { payload, settings }) =>
+          request(urlOf(settings, key), { method: 'POST', json: { [key]: [shape(payload)] } } as never),
+        performBatch: (request, { payload, settings }) =>
+          request(urlOf(settings, `${key}/batches`), {
             method: 'POST',
-            json: { batches: [{ [key]: (payload as Array<Record<string, unknown>>).map(shape) }] }
+            json: { batches: [{ [key]: (payload as unknown[]).map(shape) }] }
           } as never)
       }
     }),
-    floor: replacing(real, () => ({ perform: () => undefined, performBatch: () => undefined }))
+    floor: replacing(definition, () => ({ perform: () => undefined, performBatch: () => undefined }))
   }
 }
 
@@ -143,39 +150,142 @@ function cpuMicros(): number {
   return usage.user + usage.system
 }
 
+/** The fake Drip (fake-drip.ts) in a process of its own: its URL, what it received so far, and a way to end it. */
+async function startFakeDrip() {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'fake-drip.ts')],
+    {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'inherit']
+    }
+  )
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`the fake Drip exited (${code}) before listening`)))
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      if (out.includes('\n')) resolve(out.trim())
+    })
+  })
+  child.removeAllListeners('exit')
+  /** Requests received so far, by method and path (straight to its port, not through the route to Drip). */
+  const stats = () =>
+    new Promise<Record<string, { requests: number }>>((resolve, reject) => {
+      http
+        .get(`${url}/_fake/stats`, { agent: false }, (res) => {
+          let text = ''
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+          res.on('end', () => resolve(JSON.parse(text)))
+        })
+        .on('error', reject)
+    })
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.stdin!.end()
+    })
+  return { url, stats, stop }
+}
+
+/** Requests received between two counts, by method and path. */
+function receivedBetween(before: Record<string, { requests: number }>, after: Record<string, { requests: number }>) {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([key, { requests }]) => [key, requests - (before[key]?.requests ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+  )
+}
+
+export type CpuKind = 'ours' | 'bare' | 'upstream' | 'floor'
+export interface CpuSample {
+  /** CPU µs of this process per event, one per run. */
+  ours: number[]
+  bare: number[]
+  upstream: number[]
+  floor: number[]
+  /** Requests the fake Drip received in one run, by method and path: the same for ours, bare and upstream. */
+  requests: Partial<Record<CpuKind, Record<string, number>>>
+}
+
 /**
- * 2. CPU microseconds per event for each action, single and batch, ours and the floor, measured alternately in this
- * process (`runs` samples each).
+ * 2. CPU microseconds of this process per event (process.cpuUsage: user + system, every thread) for identify and
+ * track, single (onEvent) and batch (onBatch, 1,000 events a call), with the fake Drip answering real HTTP in a
+ * process of its own (routed to, as tooling reaches Drip). Ours, the bare sender, upstream's shape and the floor
+ * take turns block by block (one onBatch call, or 100 onEvent calls), in an order that rotates so none always goes
+ * first, so all see the same machine weather and each pays for the garbage collection its own allocations bring on
+ * (forcing a collection between blocks would charge every block for the background sweeping it leaves). One warm-up
+ * run first, in which the fake Drip's counts of what each sent are taken. Every event must come back delivered.
  */
-export async function cpuPerEvent(eventsPerRun: number, runs: number) {
+export async function cpuPerEvent(events: { single: number; batch: number }, runs: number) {
+  const fake = await startFakeDrip()
+  const unroute = routeDripTo(fake.url)
   const definitions = cpuDefinitions()
-  const kinds = Object.keys(definitions) as Array<keyof typeof definitions>
-  const destinations = Object.fromEntries(kinds.map((kind) => [kind, new Destination(definitions[kind])]))
-  const samples: Record<string, Record<(typeof kinds)[number], number[]>> = {}
-  for (const [action, make] of [
-    ['identify', identifyEvent],
-    ['trackEvent', trackEvent]
-  ] as const) {
-    const events: SegmentEvent[] = Array.from({ length: eventsPerRun }, (_, i) => make(i))
-    for (const mode of ['single', 'batch'] as const) {
-      const key = `${action} ${mode}`
-      samples[key] = { ours: [], bare: [], upstream: [], floor: [] }
-      // A warm-up pass each, then interleave so all see the same machine weather.
-      for (let run = -1; run < runs; run++) {
-        for (const which of kinds) {
-          const destination = destinations[which]
-          const settings = settingsFor(definitions[which], mode === 'batch', action)
-          const start = cpuMicros()
-          if (mode === 'single') for (const event of events) await destination.onEvent(event, settings)
-          else
-            for (let i = 0; i < events.length; i += 1000) await destination.onBatch(events.slice(i, i + 1000), settings)
-          const perEvent = (cpuMicros() - start) / events.length
-          if (run >= 0) samples[key][which].push(perEvent)
+  const kinds = Object.keys(definitions) as CpuKind[]
+  const destinations = Object.fromEntries(kinds.map((kind) => [kind, new Destination(definitions[kind])])) as Record<
+    CpuKind,
+    Destination<Settings>
+  >
+  const samples: Record<string, CpuSample> = {}
+  try {
+    for (const [action, make] of [
+      ['identify', identifyEvent],
+      ['trackEvent', trackEvent]
+    ] as const) {
+      for (const mode of ['single', 'batch'] as const) {
+        const key = `${action} ${mode}`
+        const all: SegmentEvent[] = Array.from({ length: events[mode] }, (_, i) => make(i))
+        const block = mode === 'batch' ? 1000 : 100
+        const blocks = Array.from({ length: Math.ceil(all.length / block) }, (_, b) =>
+          all.slice(b * block, (b + 1) * block)
+        )
+        const settings = Object.fromEntries(
+          kinds.map((kind) => [kind, settingsFor(definitions[kind], mode === 'batch', action)])
+        ) as Record<CpuKind, JSONObject>
+        samples[key] = { ours: [], bare: [], upstream: [], floor: [], requests: {} }
+        let turn = 0
+        for (let run = -1; run < runs; run++) {
+          const spent: Record<CpuKind, number> = { ours: 0, bare: 0, upstream: 0, floor: 0 }
+          for (const events of blocks) {
+            for (let k = 0; k < kinds.length; k++) {
+              const which = kinds[(k + turn) % kinds.length]
+              const destination = destinations[which]
+              destination.responses.length = 0
+              const before = run < 0 ? await fake.stats() : undefined
+              const start = cpuMicros()
+              const results: unknown[] = []
+              if (mode === 'batch') results.push(...(await destination.onBatch(events, settings[which])))
+              else for (const event of events) results.push(await destination.onEvent(event, settings[which]))
+              spent[which] += cpuMicros() - start
+              if (which !== 'floor') undelivered(key, which, mode, results)
+              if (before) {
+                const sent = receivedBetween(before, await fake.stats())
+                const sum = (samples[key].requests[which] ??= {})
+                for (const [endpoint, n] of Object.entries(sent)) sum[endpoint] = (sum[endpoint] ?? 0) + n
+              }
+            }
+            turn++
+          }
+          if (run >= 0) for (const which of kinds) samples[key][which].push(spent[which] / all.length)
         }
       }
     }
+  } finally {
+    unroute()
+    await fake.stop()
   }
   return samples
+}
+
+/** Throws unless every event of a pass was delivered (a measurement of failures would measure nothing). */
+function undelivered(key: string, which: CpuKind, mode: 'single' | 'batch', results: unknown[]) {
+  if (mode === 'single') return // onEvent throws what was not delivered
+  for (const result of results as Array<{ multistatus?: Array<{ status: number }>; status?: number }>) {
+    const statuses = result.multistatus?.map((m) => m.status) ?? [result.status ?? 200]
+    const failed = statuses.find((status) => status >= 300)
+    if (failed !== undefined) throw new Error(`${key}: ${which} got ${failed} from the fake Drip`)
+  }
 }
 
 /**
@@ -184,7 +294,7 @@ export async function cpuPerEvent(eventsPerRun: number, runs: number) {
  */
 export async function connectionsUsed(count: number, batches: number) {
   const sim = new DripSimulator({ limits: { single: 1e9, batch: 1e9 }, keepEvents: 100 })
-  const definition = createDefinition(await sim.start())
+  const unroute = routeDripTo(await sim.start())
   const destination = new Destination(definition)
   try {
     const before = sim.connectionCount
@@ -198,6 +308,7 @@ export async function connectionsUsed(count: number, batches: number) {
     }
     return { singles, routedBatches: sim.connectionCount - start }
   } finally {
+    unroute()
     await sim.stop()
   }
 }

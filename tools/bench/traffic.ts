@@ -1,6 +1,6 @@
-import { Destination, HTTPError } from '@segment/actions-core'
+import { Destination } from '@segment/actions-core'
 import type { DestinationDefinition, JSONObject, RequestClient, SegmentEvent } from '@segment/actions-core'
-import { createDefinition } from '../../src'
+import definition from '../../src'
 import type { Settings } from '../../src/generated-types'
 import { SMALL_BATCH } from '../../src/constants'
 import { DRIP_LIMITS, RateLimits } from '../simulator/rate-limits'
@@ -14,6 +14,7 @@ import { identifyEvent, trackEvent } from './events'
 // (an action's events are handed over when 1,000 have gathered or `BATCH_WINDOW_MS` after the first of them), sent
 // to the batch endpoint always or routed by size (ours). HTTP is answered in-process by the simulator's rate limiter
 // with Drip's budgets (3,600 individual and 50 batch requests an hour), so a simulated day costs seconds.
+// "Batch endpoint always" is the destination with SMALL_BATCH at 1: see withSmallBatch.
 
 /** How long Segment's runtime gathers an action's events before handing them over (an assumption: it is not published). */
 export const BATCH_WINDOW_MS = 30_000
@@ -54,8 +55,11 @@ function arrivals(source: Source, hours: number): number[] {
   return times
 }
 
-/** The destination with HTTP answered by the rate limiter on virtual time. */
-function simulatedDrip(smallBatch: number, clock: () => number) {
+/**
+ * The destination with HTTP answered by the rate limiter on virtual time: a request client that answers as Drip
+ * does, with a status (429 and Drip's body once a budget is spent), as actions-core's does with throwHttpErrors off.
+ */
+function simulatedDrip(clock: () => number) {
   const limits = new RateLimits(DRIP_LIMITS, clock)
   const spent = new Map<number, { single: number; batch: number }>()
   const request = (async (url: string) => {
@@ -69,36 +73,61 @@ function simulatedDrip(smallBatch: number, clock: () => number) {
       spent.set(hour, used)
     }
     const headers = new Headers({ 'x-ratelimit-remaining': String(limits.remaining('account', budget)) })
-    const response = {
+    return {
       status: ok ? (batch ? 201 : 200) : 429,
-      statusText: '',
+      statusText: ok ? 'OK' : 'Too Many Requests',
+      ok,
       headers,
       content: ok ? '{}' : JSON.stringify(RATE_LIMIT_BODY)
     }
-    if (!ok) throw new HTTPError(response as never, {} as never, {} as never)
-    return response
   }) as unknown as RequestClient
-  const real = createDefinition('https://drip.simulated', { smallBatch })
-  const definition: DestinationDefinition<Settings> = {
-    ...real,
+  type Performer = (request: RequestClient, data: never) => unknown
+  const simulated: DestinationDefinition<Settings> = {
+    ...definition,
     actions: Object.fromEntries(
-      Object.entries(real.actions).map(([slug, action]) => [
-        slug,
-        {
-          ...action,
-          perform: (_request: RequestClient, data: never) => action.perform(request, data),
-          performBatch: (_request: RequestClient, data: never) => action.performBatch!(request, data)
-        }
-      ])
+      Object.entries(definition.actions).map(([slug, action]) => {
+        const { perform, performBatch } = action as unknown as { perform: Performer; performBatch?: Performer }
+        return [
+          slug,
+          {
+            ...action,
+            perform: (_request: RequestClient, data: never) => perform(request, data),
+            performBatch: (_request: RequestClient, data: never) => performBatch!(request, data)
+          }
+        ]
+      })
     ) as DestinationDefinition<Settings>['actions']
   }
-  return { definition, spent }
+  return { definition: simulated, spent }
+}
+
+/**
+ * Runs `work` with the destination's SMALL_BATCH at `smallBatch`, then puts it back. For this comparison only: the
+ * destination reads its constants at call time as properties of the compiled module, so "batch endpoint always" is
+ * the same destination with every batch of 1 or more sent to the batch endpoint.
+ */
+async function withSmallBatch<T>(smallBatch: number, work: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mutable = require('../../src/constants') as { SMALL_BATCH: number }
+  const before = mutable.SMALL_BATCH
+  mutable.SMALL_BATCH = smallBatch
+  try {
+    return await work()
+  } finally {
+    mutable.SMALL_BATCH = before
+  }
 }
 
 /** One source through one strategy for `hours` of virtual time. */
-export async function simulate(source: Source, strategy: Strategy, hours: number): Promise<Outcome> {
+export function simulate(source: Source, strategy: Strategy, hours: number): Promise<Outcome> {
+  return withSmallBatch(strategy === 'batch endpoint always' ? 1 : SMALL_BATCH, () =>
+    simulateWith(source, strategy, hours)
+  )
+}
+
+async function simulateWith(source: Source, strategy: Strategy, hours: number): Promise<Outcome> {
   let now = 0
-  const { definition, spent } = simulatedDrip(strategy === 'batch endpoint always' ? 1 : SMALL_BATCH, () => now)
+  const { definition, spent } = simulatedDrip(() => now)
   const destination = new Destination(definition)
   const batching = strategy !== 'individual always'
   const settings = {

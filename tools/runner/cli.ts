@@ -2,10 +2,11 @@ import { accessSync, constants, existsSync, readFileSync, renameSync, statSync, 
 import path from 'path'
 import { parseArgs } from 'util'
 import { Destination, type DestinationDefinition } from '@segment/actions-core'
-import definition, { createDefinition } from '../../src'
+import definition from '../../src'
 import type { Settings } from '../../src/generated-types'
-import { redactor } from '../../src/drip-api'
+import { redactor } from '../../src/credentials'
 import { DripSimulator, DEMO_ACCOUNT_ID, DEMO_API_TOKEN } from '../simulator'
+import { routeDripTo } from '../simulator/routing'
 import { presetSubscriptions, readMapping, UsageError, type DripSubscription } from '../subscriptions'
 import { PACKAGE_ROOT } from '../reference'
 import { Checkpoint, type SavedCheckpoint } from './checkpoint'
@@ -88,11 +89,6 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean }
   /** Aborted with the signal's name (SIGINT, SIGTERM) to stop the run. */
   signal?: AbortSignal
-  /**
-   * Where --live sends instead of Drip's API: for tests only (no option or variable sets it, so the key goes to Drip
-   * alone), a simulator in the test's own process, standing for a Drip that outlives a runner killed with -9.
-   */
-  liveApiBaseUrl?: string
 }
 
 type Options = ReturnType<typeof parseOptions>
@@ -119,7 +115,7 @@ export async function main(io: CliIO): Promise<number> {
 
   let target: Target
   try {
-    target = await openTarget(options, io.env, checkpoint, io.liveApiBaseUrl)
+    target = await openTarget(options, io.env, checkpoint)
   } catch (error) {
     return usage(io, error)
   }
@@ -452,12 +448,7 @@ const HOUR_MS = 60 * 60 * 1000
 const SIMULATOR_SAVE_EVERY_MS = 1000
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16)
 
-async function openTarget(
-  options: Options,
-  env: NodeJS.ProcessEnv,
-  checkpoint: Checkpoint,
-  liveApiBaseUrl?: string
-): Promise<Target> {
+async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: Checkpoint): Promise<Target> {
   if (options.live && !options.dryRun) {
     const accountId = env.DRIP_ACCOUNT_ID?.trim()
     const apiKey = env.DRIP_API_KEY?.trim()
@@ -471,7 +462,7 @@ async function openTarget(
       )
     }
     const settings = { accountId: accountId!, apiKey: apiKey! }
-    const live = liveApiBaseUrl ? createDefinition(liveApiBaseUrl) : definition
+    const live = definition
     // Drip's window is its own: the budget is whole again at the latest an hour after it ran out.
     let spentAt = 0
     return {
@@ -525,9 +516,10 @@ async function openTarget(
     checkpoint.adopt((JSON.parse(readFileSync(kept, 'utf8')) as { checkpoint?: SavedCheckpoint }).checkpoint)
   }
   let keepMs = 0
-  const apiBaseUrl = await simulator.start()
+  // The destination addresses Drip; this process's requests to Drip go to the simulator instead.
+  const unroute = routeDripTo(await simulator.start())
   return {
-    definition: createDefinition(apiBaseUrl),
+    definition,
     settings: { accountId: DEMO_ACCOUNT_ID, apiKey: DEMO_API_TOKEN },
     label: options.dryRun
       ? 'a throwaway Drip simulator (dry run: nothing is sent to Drip)'
@@ -552,6 +544,7 @@ async function openTarget(
       try {
         if (stateOut) simulator.dump(stateOut)
       } finally {
+        unroute()
         await simulator.stop()
       }
     }
