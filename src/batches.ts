@@ -117,6 +117,14 @@ const transient = (error: DripActionError) =>
   error.status !== 504 &&
   !(error.status === 429 && /hourly rate limit/.test(error.message))
 
+/** A payload built and ready to send, by its index in the batch. */
+interface Ready<P> {
+  index: number
+  record: JSONLikeObject
+  notes?: string[]
+  payload: P
+}
+
 /**
  * performBatch for records: payloads that cannot be built get their own 400 (not sent, so reported as refused by the
  * integration). A batch too small to be worth a batch request (SMALL_BATCH), or one that `planEvery` keeps from the
@@ -141,7 +149,7 @@ export async function sendRecords<P>(
   const everyAlone = alone !== undefined && how.planEvery?.(payloads) === true
   const build = everyAlone ? (payload: P) => sentBy(alone(payload)) : how.build
 
-  const ready: Array<{ index: number; record: JSONLikeObject; notes?: string[]; payload: P }> = []
+  const ready: Array<Ready<P>> = []
   payloads.forEach((payload, index) => {
     const prepared = built(payload, build)
     if ('error' in prepared) refuse(index, prepared.error)
@@ -149,12 +157,11 @@ export async function sendRecords<P>(
   })
 
   const single = 'url' in kind ? kind : undefined
-  type Ready = (typeof ready)[number]
   // Drip matches emails without regard to case: `Ada@x.com` and `ada@x.com` are one person.
-  const personOf = (item: Ready) => String(item.record.email ?? `#${item.index}`).toLowerCase()
+  const personOf = (item: Ready<P>) => String(item.record.email ?? `#${item.index}`).toLowerCase()
 
   // One by one, through the single endpoint or the payload's plan: at most a few at once, a person's in order.
-  const sendAlone = (items: Ready[]) =>
+  const sendAlone = (items: Array<Ready<P>>) =>
     inParallel(items, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, notes, payload }) => {
       try {
         if (alone) {
@@ -181,7 +188,7 @@ export async function sendRecords<P>(
 
   const url = kind.batchUrl(checked.account)
   // One batch request; when Drip refuses it for a record it does not name, the records are isolated (see isolate).
-  const sendChunk = async (records: Ready[]): Promise<void> => {
+  const sendChunk = async (records: Array<Ready<P>>): Promise<void> => {
     const { chunk, body } = chunkBody(records)
     if (body === undefined) return
     try {
@@ -198,7 +205,7 @@ export async function sendRecords<P>(
    * A batch's body, serialised once. When that fails, the records are serialised one at a time to find those that
    * cannot be (nested too deep, say): each is refused alone, not sent, and the rest go.
    */
-  const chunkBody = (chunk: Ready[]): { chunk: Ready[]; body?: string } => {
+  const chunkBody = (chunk: Array<Ready<P>>): { chunk: Array<Ready<P>>; body?: string } => {
     const body = serialised(kind.many(chunk.map((item) => item.record)))
     if (typeof body === 'string') return { chunk, body }
     const sendable = chunk.filter((item) => {
@@ -218,7 +225,7 @@ export async function sendRecords<P>(
    * batch requests while they are large, and a part of at most REFUSED_BATCH_ALONE records goes out one by one, so
    * only the refused record fails, with Drip's reason, and the rest is delivered now.
    */
-  const isolate = async (chunk: Ready[]): Promise<void> => {
+  const isolate = async (chunk: Array<Ready<P>>): Promise<void> => {
     if (chunk.length <= REFUSED_BATCH_ALONE && canGoAlone) return sendAlone(chunk)
     const half = Math.ceil(chunk.length / 2)
     await sendChunk(chunk.slice(0, half))

@@ -37,6 +37,13 @@ export function presets(actions: Actions): Preset[] {
     // stays what it was (Drip's docs), so none is sent.
     return { ...mapping, action, refund_amount: grand_total }
   }
+  const orderPreset = (event: string): Preset => ({
+    name: event,
+    subscribe: `type = "track" and event = "${event}"`,
+    partnerAction: 'orderActivity',
+    mapping: orderMapping(event),
+    type: 'automatic'
+  })
   return [
     {
       name: 'Track event',
@@ -52,13 +59,7 @@ export function presets(actions: Actions): Preset[] {
       mapping: mappingOf(actions.identify),
       type: 'automatic'
     },
-    ...Object.keys(ORDER_EVENTS).map((event): Preset => ({
-      name: event,
-      subscribe: `type = "track" and event = "${event}"`,
-      partnerAction: 'orderActivity',
-      mapping: orderMapping(event),
-      type: 'automatic'
-    })),
+    ...Object.keys(ORDER_EVENTS).map(orderPreset),
     {
       name: 'Audience Entered',
       subscribe: 'type = "track" and event = "Audience Entered"',

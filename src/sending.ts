@@ -27,9 +27,11 @@ export interface Delivery {
  * plan of calls (`plan`: perform only, for what Drip has no batch endpoint for); or a plan alone and records in
  * batches (both). With `removal`, rows of a Reverse ETL model that left it are undone (see RowRemoval).
  */
-export type Sending<P> = (
-  { records: RecordKind; build: Builder<P> } | { plan: Planner<P> } | (BatchSending<P> & { plan: Planner<P> })
-) & { removal?: RowRemoval<P> }
+export type Sending<P> = (RecordsSending<P> | PlanSending<P> | (BatchSending<P> & PlanSending<P>)) & {
+  removal?: RowRemoval<P>
+}
+type RecordsSending<P> = { records: RecordKind; build: Builder<P> }
+type PlanSending<P> = { plan: Planner<P> }
 
 /**
  * Reverse ETL rows (sync modes). The runtime tells each row's membership of the model: true for a row the mode adds

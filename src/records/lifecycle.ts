@@ -18,9 +18,9 @@ import {
   tagList,
   text,
   withNotes,
-  withoutUndefined,
-  type Built
+  withoutUndefined
 } from './values'
+import type { Built } from './values'
 
 // What Drip customers do besides profiles and events, as the calls Drip's REST API takes: tags, unsubscribes,
 // deletion, Email Series and workflows. Every email, tag and id that goes into a path is one checked, encoded segment.
@@ -135,9 +135,10 @@ interface DeletionPayload {
 export function deletionPlan(payload: DeletionPayload): Built<Plan> {
   const userId = text(payload.userId ?? undefined)
   if (!userId || 'error' in personEmail(userId, 'userId')) {
+    const given = userId ? JSON.stringify(userId) : 'none'
     return {
       error:
-        `Drip finds people by email, and this deletion request's userId (${userId ? JSON.stringify(userId) : 'none'}) is not ` +
+        `Drip finds people by email, and this deletion request's userId (${given}) is not ` +
         'one, so nothing was deleted. Delete the person in Drip (People → the person → Delete), or use the Delete Person ' +
         'action with a mapping that has their email.'
     }

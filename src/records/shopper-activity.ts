@@ -30,7 +30,9 @@ function dripProvider(value: string, notes: string[]): { provider: string } | { 
   const provider = snakeCase(value)
   if (!provider) {
     return {
-      error: `Provider: ${JSON.stringify(value)} has no letters or digits; set Provider to your store's name in lower snake case (e.g. my_store).`
+      error:
+        `Provider: ${JSON.stringify(value)} has no letters or digits; set Provider to your store's name in lower ` +
+        'snake case (e.g. my_store).'
     }
   }
   if (provider !== value)
@@ -162,7 +164,9 @@ function cartUrl(payload: CartPayload): { url: string } | { error: string } {
     .replace(/\{cart_public_id\}/g, encodeURIComponent(text(payload.cart_public_id) ?? payload.cart_id))
   if (!/^https?:\/\/[^\s/]+\.[^\s]+$/.test(url)) {
     return {
-      error: `Cart URL Template: ${JSON.stringify(template)} does not make a web address (https://...) for this cart, e.g. https://shop.example.com/cart/{cart_id}.`
+      error:
+        `Cart URL Template: ${JSON.stringify(template)} does not make a web address (https://...) for this cart, ` +
+        'e.g. https://shop.example.com/cart/{cart_id}.'
     }
   }
   return { url }

@@ -12,9 +12,9 @@ import {
   snakeCase,
   tagChanges,
   text,
-  withNotes,
-  type Built
+  withNotes
 } from './values'
+import type { Built } from './values'
 
 // A Segment identify (mapped by the Identify action's fields) → the person Drip's POST /v2/:account_id/subscribers
 // and /subscribers/batches take.
