@@ -478,7 +478,6 @@ describe('a year of history, damaged: the whole backfill through a dry run, a Ct
     const { dir, expected, malformed, paths, items } = damagedArchive(1000)
     // The archive does what it is for: names fall on chunk boundaries in every file, the cut one included.
     const split = await Promise.all(paths.map(splits))
-    console.log(split)
     expect(split.every((count) => count > 0)).toBe(true)
     expect(malformed).toHaveLength(10)
     const cut = new RegExp(`${paths[TRUNCATED]}:\\d+: is cut short: its gzip data ends early, at byte \\d+`)
