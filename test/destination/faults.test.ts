@@ -376,7 +376,7 @@ describe('answers of 1 MB', () => {
 })
 
 describe('answers cut mid-way', () => {
-  it('fail at the request timeout, each with the one message, over 200 of them', () => {
+  it("fail at the request timeout, each with a timeout's message, over 200 of them", () => {
     // In a process of its own, to call gc() and read a heap no other test shares.
     const child = spawnSync(
       process.execPath,
@@ -385,9 +385,13 @@ describe('answers cut mid-way', () => {
     )
     expect(child.stderr).toBe('')
     const { cut, before, after, messages } = JSON.parse(child.stdout) as Record<string, number> & { messages: string[] }
-    expect(messages).toEqual([
-      "Drip's answer did not arrive whole: the connection closed in the middle of it, or the request timeout passed"
-    ])
+    // The short timeout may strike before the headers on a busy machine: either way, a timeout that says so.
+    const timeouts = [
+      "Drip's answer did not arrive whole: the connection closed in the middle of it, or the request timeout passed",
+      'Drip did not answer in time: no whole answer within the request timeout'
+    ]
+    expect(messages.length).toBeGreaterThan(0)
+    expect(messages.filter((message) => !timeouts.includes(message))).toEqual([])
     // node-fetch keeps about 18 KB of each body it gave up on (measured: 1.7 MB over 100, 7.3 MB over 400); the
     // destination itself keeps nothing. The bound catches a destination that would keep whole answers (100 KB each).
     expect({ cut, grewUnder8MB: after - before < 8_000_000 }).toEqual({ cut: 200, grewUnder8MB: true })
