@@ -68,12 +68,12 @@ function isRetryableStatus(status: number): status is RetryableStatus {
   return status === 408 || status === 423 || status === 429 || (status >= 500 && status !== 501 && status <= 599)
 }
 
-/** One row of the table that turns Drip's answers into actions-core errors (the README shows the same table). */
+/** One row of the table that turns Drip's answers into actions-core errors. */
 export interface DripErrorRule {
-  /** Drip's answer, as the README names it. */
+  /** Drip's answer, as the documentation names it. */
   answer: string
   /**
-   * The actions-core error class raised, with its status or code where the README names one. Segment retries a
+   * The actions-core error class raised, with its status or code where it has one. Segment retries a
    * RetryableError, and nothing else.
    */
   raises: string
@@ -153,7 +153,7 @@ export const DRIP_ERROR_RULES: DripErrorRule[] = [
   }
 ]
 
-/** When no whole answer comes back, or our own code fails (the README lists these below Drip's answers). */
+/** When no whole answer comes back, or our own code fails. */
 export const NO_ANSWER_RULES = [
   {
     answer: 'no whole answer within the request timeout (10 s)',

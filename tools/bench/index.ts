@@ -217,7 +217,7 @@ async function main() {
   say('6. Refused records: a batch Drip refuses for a record it does not name, isolated within the call')
   say(
     `   1 refused in a batch of 1,000 identify: ${one.batch} batch requests (1 + ${one.batch - 1}), ${one.single} single; ` +
-      `${one.delivered} delivered, ${one.failed} failed; the README's bound (1 + 4 batch, 250 single): ` +
+      `${one.delivered} delivered, ${one.failed} failed; the documented bound (1 + 4 batch, 250 single): ` +
       verdict(one.batch <= 5 && one.single <= 250 && one.delivered === 999)
   )
   say(
