@@ -33,8 +33,9 @@ function filesUnder(dir: string): string[] {
 }
 
 if (require.main === module) {
-  const dir = process.argv[2]
-  if (!dir) {
+  const [dir, ...rest] = process.argv.slice(2)
+  // An option taken for DIR would be written to as a folder.
+  if (!dir || dir.startsWith('-') || rest.length > 0) {
     console.error(
       'usage: npm run export -- DIR   (e.g. ../action-destinations/packages/destination-actions/src/destinations/drip)'
     )
