@@ -30,7 +30,7 @@ function answer(method: 'get' | 'post', path: string | RegExp, status: number, b
     .intercept(path, method.toUpperCase())
     .times(100)
     .reply(function (uri, requestBody) {
-      // nock 13 (action-destinations' lock) gives a header's values as a list, nock 14 as one string.
+      // nock 13 gives a header's values as a list, nock 14 as one string.
       const authorization: string | string[] | undefined = this.req.headers.authorization
       seen.push({ path: uri, authorization: [authorization ?? []].flat().join(', ') || undefined, body: requestBody })
       return [status, body]
