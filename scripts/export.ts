@@ -1,10 +1,12 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'fs'
 import path from 'path'
+import { writeMetadata } from './export/metadata'
 
 // `npm run export -- DIR`: writes the destination as it sits in segmentio/action-destinations at
 // packages/destination-actions/src/destinations/drip: src/ as it is (definition, actions with their generated types,
-// shared modules, and the folder's own tests in __tests__ with their snapshots). Tooling (runner, simulator, server,
-// bench) stays here.
+// shared modules, and the folder's own tests in __tests__ with their snapshots), and the metadata.json that
+// repository's generate:metadata-payload writes for it (scripts/export/metadata.ts). Tooling (runner, simulator,
+// server, bench) stays here.
 // DIR must be empty, missing, or an earlier Drip (Actions) folder, which is replaced whole.
 
 const SRC = path.join(__dirname, '..', 'src')
@@ -19,6 +21,8 @@ export function exportDestination(dir: string): string[] {
   }
   mkdirSync(dir, { recursive: true })
   cpSync(SRC, dir, { recursive: true })
+  const problem = writeMetadata(dir)
+  if (problem) throw new Error(`could not write ${path.join(dir, 'metadata.json')}: ${problem}`)
   return filesUnder(dir).map((file) => path.relative(dir, file))
 }
 
@@ -29,8 +33,9 @@ function filesUnder(dir: string): string[] {
 }
 
 if (require.main === module) {
-  const dir = process.argv[2]
-  if (!dir) {
+  const [dir, ...rest] = process.argv.slice(2)
+  // An option taken for DIR would be written to as a folder.
+  if (!dir || dir.startsWith('-') || rest.length > 0) {
     console.error(
       'usage: npm run export -- DIR   (e.g. ../action-destinations/packages/destination-actions/src/destinations/drip)'
     )

@@ -78,8 +78,9 @@ export function generateTestData(
   // Untyped, as in that repository: tests hand the data to createTestEvent and mappings as they are.
 ): any[] /* eslint-disable-line @typescript-eslint/no-explicit-any */ {
   const settings: Data = {}
-  for (const [key, field] of Object.entries(destination.authentication?.fields ?? {})) {
-    settings[key] = valueFor(seedName, field as Field)
+  // Settings take no choices and are never lists there.
+  for (const [key, { type, format, minimum, maximum }] of Object.entries(destination.authentication?.fields ?? {})) {
+    settings[key] = valueFor(seedName, { type, format, minimum, maximum })
   }
   const event: Data = {}
   for (const [key, field] of Object.entries(action.fields)) {

@@ -11,27 +11,28 @@ const settings = { accountId: '9999999', apiKey: 'drip-api-token' }
 const BASIC = `Basic ${Buffer.from('drip-api-token:').toString('base64')}`
 
 /** The runtime's settings: the destination settings plus each preset as a subscription. */
-const withPresets = (mapping: Record<string, JSONObject> = {}) =>
-  ({
-    ...settings,
-    subscriptions: (destination.presets ?? []).map((preset) => ({
-      partnerAction: 'partnerAction' in preset ? preset.partnerAction : '',
-      subscribe: 'subscribe' in preset ? preset.subscribe : '',
-      mapping: {
-        ...('mapping' in preset ? preset.mapping : {}),
-        ...(mapping[(preset as { partnerAction: string }).partnerAction] ?? {})
-      }
-    }))
-  }) as unknown as JSONObject
+function withPresets(mapping: Record<string, JSONObject> = {}): JSONObject {
+  const subscriptions = (destination.presets ?? []).map((preset) => ({
+    partnerAction: 'partnerAction' in preset ? preset.partnerAction : '',
+    subscribe: 'subscribe' in preset ? preset.subscribe : '',
+    mapping: {
+      ...('mapping' in preset ? preset.mapping : {}),
+      ...(mapping[(preset as { partnerAction: string }).partnerAction] ?? {})
+    }
+  }))
+  return { ...settings, subscriptions } as unknown as JSONObject
+}
 
 /** Records every request to `path` and answers it. */
 function answer(method: 'get' | 'post', path: string | RegExp, status: number, body: unknown = {}) {
-  const seen: Array<{ path: string; authorization: string | string[] | undefined; body: unknown }> = []
+  const seen: Array<{ path: string; authorization: string | undefined; body: unknown }> = []
   nock(API)
     .intercept(path, method.toUpperCase())
     .times(100)
     .reply(function (uri, requestBody) {
-      seen.push({ path: uri, authorization: this.req.headers.authorization, body: requestBody })
+      // nock 13 gives a header's values as a list, nock 14 as one string.
+      const authorization: string | string[] | undefined = this.req.headers.authorization
+      seen.push({ path: uri, authorization: [authorization ?? []].flat().join(', ') || undefined, body: requestBody })
       return [status, body]
     })
   return seen

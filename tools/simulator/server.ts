@@ -81,6 +81,8 @@ export interface ReceivedRequest {
   status: number
   /** The request body as sent. */
   text: string
+  /** Which connection it came on: 1 for the first the simulator accepted, 2 for the next, and so on. */
+  connection: number
 }
 
 export const DEMO_ACCOUNT_ID = '9999999'
@@ -111,6 +113,7 @@ export class DripSimulator {
   private readonly chaosSeen = new Map<string, number>()
   private readonly schemas: RequestSchemas
   private readonly sockets = new Set<Socket>()
+  private readonly connectionOf = new WeakMap<Socket, number>()
   private server?: Server
 
   constructor(private readonly options: SimulatorOptions = {}) {
@@ -142,6 +145,7 @@ export class DripSimulator {
     this.server.on('connection', (socket) => {
       this.sockets.add(socket)
       this.connectionCount++
+      this.connectionOf.set(socket, this.connectionCount)
       socket.on('close', () => this.sockets.delete(socket))
     })
     await new Promise<void>((resolve, reject) => {
@@ -162,6 +166,11 @@ export class DripSimulator {
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>((resolve) => this.server!.close(() => resolve()))
     this.server = undefined
+  }
+
+  /** The connections (as numbered in ReceivedRequest.connection) that are still open. */
+  openConnections(): number[] {
+    return [...this.sockets].map((socket) => this.connectionOf.get(socket) ?? 0)
   }
 
   /** Answers the next matching request(s) with `fault` instead of Drip's normal answer. */
@@ -492,7 +501,8 @@ export class DripSimulator {
   /** Counts and keeps the exchange; the answer's headers and body text. */
   private record(req: IncomingMessage, path: string, reply: Reply, text: string) {
     this.requestCount++
-    this.received.push({ method: req.method ?? 'GET', path, status: reply.status, text })
+    const connection = this.connectionOf.get(req.socket) ?? 0
+    this.received.push({ method: req.method ?? 'GET', path, status: reply.status, text, connection })
     const keep = this.options.keepRequests ?? 100
     if (this.received.length > keep) this.received.splice(0, this.received.length - keep)
     const headers: Record<string, string> = { ...(reply.headers ?? {}) }
