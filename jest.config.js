@@ -16,10 +16,10 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts']
     },
     {
-      // The exported folder's own tests (src/**/__tests__), run as action-destinations runs them: with the
-      // destination's real constants (none of test/setup.ts's), nock kept on this machine, and snapshots in the format
-      // of that repository's jest 27. Its snapshot tests need that repository's lib/test-data and its chance 1.1.8,
-      // so they run in npm run check:export.
+      // The exported folder's own tests (src/**/__tests__), run as action-destinations runs them: the destination's
+      // real constants (none of test/setup.ts's: SMALL_BATCH stays 72) and nock kept on this machine. The snapshot
+      // tests need that repository's lib/test-data and chance 1.1.8, and their files are its jest 27's, whose header
+      // jest 30 refuses: they run in npm run check:export. A snapshot written here is in jest 27's format.
       displayName: 'src',
       testEnvironment: 'node',
       roots: ['<rootDir>/src'],

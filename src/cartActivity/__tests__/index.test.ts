@@ -164,5 +164,17 @@ describe('Drip.cartActivity', () => {
           'in an hour.)'
       })
     })
+
+    it('any other answer: not retried, with its status and what Drip said', async () => {
+      nock(DRIP)
+        .post(CART)
+        .reply(409, { errors: [{ code: 'conflict', message: 'Cart is being updated' }] })
+      await expect(record()).rejects.toMatchObject({
+        name: 'IntegrationError',
+        code: 'DRIP_ERROR',
+        status: 409,
+        message: 'Drip answered 409: Cart is being updated'
+      })
+    })
   })
 })

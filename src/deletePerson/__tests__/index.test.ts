@@ -79,6 +79,20 @@ describe('Drip.deletePerson', () => {
     expect(testDestination.responses).toHaveLength(0)
   })
 
+  it('refuses to send with an empty API Key, saying where to find one', async () => {
+    await expect(
+      testDestination.testAction('deletePerson', {
+        settings: { accountId: '2445926', apiKey: ' ' },
+        event: userDeleted('ada@example.com'),
+        useDefaultMappings: true
+      })
+    ).rejects.toMatchObject({
+      name: 'InvalidAuthenticationError',
+      message: "The API Key setting is empty: paste the API token from Drip's User Settings."
+    })
+    expect(testDestination.responses).toHaveLength(0)
+  })
+
   describe("Drip's errors", () => {
     const remove = () =>
       testDestination.testAction('deletePerson', {

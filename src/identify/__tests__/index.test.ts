@@ -1,6 +1,5 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
-import type { SegmentEvent } from '@segment/actions-core'
 import Destination from '../../index'
 import type { Settings } from '../../generated-types'
 
@@ -357,8 +356,7 @@ describe('Drip.identify', () => {
   })
 
   describe('warehouse rows (sync mode Delete)', () => {
-    const row = (event: string) =>
-      createTestEvent({ type: 'track', event, properties: { email: 'gone@example.com' } }) as SegmentEvent
+    const row = (event: string) => createTestEvent({ type: 'track', event, properties: { email: 'gone@example.com' } })
     const mapping = (deleted_row: string) => ({
       __segment_internal_sync_mode: 'delete',
       email: { '@path': '$.properties.email' },
@@ -386,6 +384,21 @@ describe('Drip.identify', () => {
         body: {},
         notes: ['Nothing sent: the delete sync mode does not act on this row.']
       })
+    })
+
+    it('in a batch, does with each row what the mode says, each with its own result', async () => {
+      nock(DRIP).post('/v2/2445926/subscribers/gone%40example.com/unsubscribe_all').reply(200, {})
+
+      await testDestination.testBatchAction('identify', {
+        settings,
+        events: [row('new'), row('deleted')],
+        mapping: mapping('unsubscribe')
+      })
+
+      expect(testDestination.results[0].multistatus).toEqual([
+        { status: 200, sent: {}, body: { notes: ['Nothing sent: the delete sync mode does not act on this row.'] } },
+        { status: 200, sent: { email: 'gone@example.com' }, body: {} }
+      ])
     })
   })
 

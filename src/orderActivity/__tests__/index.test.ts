@@ -195,6 +195,23 @@ describe('Drip.orderActivity', () => {
     expect(results[71]).toEqual({ status: 202, sent: orders[71], body: { request_id: 'r-2' } })
   })
 
+  it('sends a batch request again when Drip fails it transiently, so that every order is delivered now', async () => {
+    nock(DRIP).post(`${ORDER}/batch`).reply(503, 'Service Unavailable')
+    nock(DRIP).post(`${ORDER}/batch`).reply(202, {})
+    const events = Array.from({ length: 72 }, (_, n) => orderCompleted({ order_id: `o-${n}` }))
+
+    const responses = await testDestination.testBatchAction('orderActivity', {
+      settings,
+      events,
+      useDefaultMappings: true
+    })
+
+    expect(responses.map((response) => response.status)).toEqual([503, 202])
+    expect(responses[1].options.body).toBe(responses[0].options.body)
+    const results = testDestination.results[0].multistatus ?? []
+    expect(results.map((result) => result.status)).toEqual(Array.from({ length: 72 }, () => 202))
+  })
+
   describe("Drip's errors", () => {
     const record = () =>
       testDestination.testAction('orderActivity', { settings, event: orderCompleted(), useDefaultMappings: true })

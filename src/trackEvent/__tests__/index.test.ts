@@ -249,6 +249,24 @@ describe('Drip.trackEvent', () => {
         errorreporter: 'DESTINATION'
       })
     })
+    it('refuses every event of a batch alike when the Account ID is not one, each with its own result', async () => {
+      await testDestination.testBatchAction('trackEvent', {
+        settings: { accountId: 'acme', apiKey: 'key' },
+        events: events(2),
+        useDefaultMappings: true
+      })
+
+      const refused = {
+        status: 400,
+        errortype: 'BAD_REQUEST',
+        errormessage:
+          "The Account ID setting must be your numeric Drip account id (the number after https://www.getdrip.com/ in Drip's " +
+          'address bar), not a name, email or URL.',
+        errorreporter: 'INTEGRATIONS'
+      }
+      expect(testDestination.results[0].multistatus).toEqual([refused, refused])
+      expect(testDestination.responses).toHaveLength(0)
+    })
   })
 
   describe("Drip's errors", () => {
@@ -274,6 +292,16 @@ describe('Drip.trackEvent', () => {
       await expect(track()).rejects.toMatchObject({
         name: 'PayloadValidationError',
         message: 'Drip refused the action: Action must be present [presence_error]'
+      })
+    })
+
+    it("400: Drip could not read the request, with Drip's message", async () => {
+      nock(DRIP)
+        .post('/v2/2445926/events')
+        .reply(400, { status: 400, error: 'There was a problem in the JSON you submitted' })
+      await expect(track()).rejects.toMatchObject({
+        name: 'PayloadValidationError',
+        message: 'Drip refused the request (400): There was a problem in the JSON you submitted'
       })
     })
 

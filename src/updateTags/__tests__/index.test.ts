@@ -150,6 +150,28 @@ describe('Drip.updateTags', () => {
     expect(scope.isDone()).toBe(true)
   })
 
+  it('in a batch, adds the tag for rows entering the model and takes it off for rows leaving it (Mirror)', async () => {
+    nock(DRIP)
+      .post('/v2/2445926/tags', { tags: [{ email: 'new@example.com', tag: 'trial-step-3' }] })
+      .reply(201, {})
+    nock(DRIP).delete('/v2/2445926/subscribers/gone%40example.com/tags/trial-step-3').reply(204)
+
+    await testDestination.testBatchAction('updateTags', {
+      settings,
+      events: [
+        createTestEvent({ event: 'new', properties: { email: 'new@example.com' } }),
+        createTestEvent({ event: 'deleted', properties: { email: 'gone@example.com' } })
+      ],
+      mapping: { __segment_internal_sync_mode: 'mirror', tags: 'trial-step-3' },
+      useDefaultMappings: true
+    })
+
+    expect(testDestination.results[0].multistatus).toEqual([
+      { status: 201, sent: { email: 'new@example.com', tags: ['trial-step-3'] }, body: {} },
+      { status: 204, sent: { email: 'gone@example.com', remove_tags: ['trial-step-3'] }, body: {} }
+    ])
+  })
+
   describe("Drip's errors", () => {
     const tag = () =>
       testDestination.testAction('updateTags', {
