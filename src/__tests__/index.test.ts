@@ -161,3 +161,25 @@ describe('track event', () => {
     ])
   })
 })
+
+describe('Drip', () => {
+  describe('testAuthentication', () => {
+    const testDestination = createTestIntegration(destination)
+
+    // Upstream's case. Changed on purpose: the test reads GET /v2/accounts (not /v2/user), so that a key whose user
+    // cannot use the Account ID fails here, when the admin saves the settings, rather than on every event.
+    it('should validate authentication inputs', async () => {
+      nock('https://api.getdrip.com')
+        .get('/v2/accounts')
+        .reply(200, { accounts: [{ id: 42 }] })
+
+      // This should match your authentication.fields
+      const authData = {
+        apiKey: 'abc123',
+        accountId: '42'
+      }
+
+      await expect(testDestination.testAuthentication(authData)).resolves.not.toThrow()
+    })
+  })
+})
