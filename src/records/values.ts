@@ -270,8 +270,8 @@ const SUBSCRIPTION_STATUSES = ['active', 'unsubscribed']
 
 /**
  * A person's subscription status as Drip takes it: `active` or `unsubscribed`, in any case and trimmed ("Active" is
- * active). Any other value is refused with the field's label rather than left out: without it Drip would subscribe a
- * new person, which a value like "awaiting_confirmation" plainly does not mean.
+ * active). Any other value is refused with the field's label rather than left out: without it a new person may be
+ * created subscribed, which a value like "awaiting_confirmation" does not mean.
  */
 export function subscriptionStatus(value: string | undefined, label: string): { status?: string } | { error: string } {
   const given = text(value)
