@@ -4,28 +4,42 @@ import type { Settings } from './generated-types'
 // The API Key and Account ID settings: the header Drip authenticates, the account id that goes into paths, and the
 // redaction that keeps every form of the key out of what the destination reports.
 
-// A value that is base64 of text: what older setup guides had admins paste (`echo <token>: | base64`).
+// Drip reads a Basic header's value as base64 of `user:password` and takes the user as the API token. Upstream sent
+// the API Key setting as that value, as pasted, so a key that worked there is base64 of text whose user part is the
+// token, with or without the colon (`echo <token>: | base64`, newline and all). Such a key is sent exactly as pasted:
+// the header upstream sent. Any other key is the token itself, and goes as `base64(token:)`, as Drip documents.
+
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
-// Drip's token, as the user name of a Basic header: printable, no colon; `:` (an empty password) and the newline
-// `echo` adds may follow it.
-const WRAPPED_TOKEN = /^([\x21-\x39\x3b-\x7e]{8,}):?\s*$/
+// The token (printable, no colon, at least 8 characters), optionally `:` and a password, then the whitespace `echo`
+// adds.
+const WRAPPED_TOKEN = /^([\x21-\x39\x3b-\x7e]{8,})(?::[\x20-\x7e]*)?[\t\n\r ]*$/
+
+/** The token inside a key that is base64 of `token[:password]`, as upstream's admins pasted it; else undefined. */
+function wrappedToken(key: string): string | undefined {
+  if (!BASE64.test(key)) return undefined
+  const bytes = Buffer.from(key, 'base64')
+  // Only a key that is exactly the base64 of its bytes (padded or not): not text that merely uses its letters.
+  const canonical = bytes.toString('base64')
+  if (key !== canonical && key !== canonical.replace(/=+$/, '')) return undefined
+  return WRAPPED_TOKEN.exec(bytes.toString('latin1'))?.[1]
+}
 
 /**
- * The raw Drip API token inside the API Key setting. Admins paste the token itself, or (as older setup guides had
- * them do) base64 of it, with or without the colon of an empty password: such a value is unwrapped and keeps working.
+ * The raw Drip API token inside the API Key setting: the token as pasted, or the token inside a pasted base64 form
+ * (see `wrappedToken`).
  */
 export function apiToken(apiKey: string): string {
   const key = (apiKey ?? '').trim()
-  if (BASE64.test(key) && key.length % 4 === 0) {
-    const match = WRAPPED_TOKEN.exec(Buffer.from(key, 'base64').toString('latin1'))
-    if (match) return match[1]
-  }
-  return key
+  return wrappedToken(key) ?? key
 }
 
-/** `Basic base64(token + ":")`: Drip takes the token as the user name and an empty password. */
+/**
+ * The header Drip authenticates: a key in base64 form as pasted, as upstream sent it; a token as
+ * `Basic base64(token:)`, the token as the user name and an empty password.
+ */
 export function authorizationHeader(apiKey: string): string {
-  return `Basic ${base64(`${apiToken(apiKey)}:`)}`
+  const key = (apiKey ?? '').trim()
+  return `Basic ${wrappedToken(key) === undefined ? base64(`${key}:`) : key}`
 }
 
 const base64 = (text: string) => Buffer.from(text).toString('base64')

@@ -11,6 +11,8 @@ export const ACCOUNT_ID = '1234567'
 export const API_TOKEN = 'f00dfeedcafe4242beef1234abcd5678'
 /** What `echo <token>: | base64` prints: the old setup step, newline included. */
 export const ENCODED_KEY = Buffer.from(`${API_TOKEN}:\n`).toString('base64')
+/** The header for the raw token: base64 of `token:`, as Drip documents it. A key in base64 form goes as pasted. */
+export const TOKEN_BASIC = `Basic ${Buffer.from(`${API_TOKEN}:`).toString('base64')}`
 export const settings: Settings = { accountId: ACCOUNT_ID, apiKey: API_TOKEN }
 
 export const drip = () => nock(DRIP_API_BASE_URL)

@@ -87,8 +87,9 @@ function describe(exchange: Exchange, response: DecoratedResponse): void {
   const authorization = response.request?.headers.get('authorization') ?? ''
   if (response.request) exchange.request.headers = redactHeaders(response.request.headers)
   // Drip or a proxy may echo the credentials anywhere in an answer: its reason phrase, any header (`set-cookie`,
-  // `www-authenticate`), its body. The Basic header's value is `base64(token:)`, a form of the key the destination's
-  // redactor already unwraps, so it redacts every form of the token from each of them.
+  // `www-authenticate`), its body. The Basic header's value is base64 of the token (with its colon, or as the admin
+  // pasted it), a form of the key the destination's redactor unwraps, so it redacts every form of the token from
+  // each of them.
   const credential = authorization.replace(/^Basic\s+/i, '')
   const redact = credential ? redactor(credential) : (text: string) => text
   exchange.response = {

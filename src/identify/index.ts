@@ -20,11 +20,6 @@ import { pickFrom } from '../pickers'
 
 const SUBSCRIBERS = restRecords('subscribers')
 
-const STATUSES = [
-  { label: 'Active', value: 'active' },
-  { label: 'Unsubscribed', value: 'unsubscribed' }
-]
-
 const trait = (key: string) => ({ '@path': `$.traits.${key}` })
 
 const fields: Record<string, InputField> = {
@@ -60,7 +55,8 @@ const fields: Record<string, InputField> = {
     description: "The person's subscription status if newly identified.",
     type: 'string',
     required: false,
-    choices: STATUSES,
+    // No choices here or on Status: the runtime would refuse another spelling ("Active") before perform runs. The
+    // subscriber's builder reads both statuses as Drip takes them.
     // New people are not subscribed to marketing unless the source says so.
     default: {
       '@if': { exists: trait('initial_status'), then: trait('initial_status'), else: 'unsubscribed' }
@@ -71,7 +67,6 @@ const fields: Record<string, InputField> = {
     description: "The person's subscription status. Overrides initial_status.",
     type: 'string',
     required: false,
-    choices: STATUSES,
     default: trait('status')
   },
   status_updated_at: {

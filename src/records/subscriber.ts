@@ -10,6 +10,7 @@ import {
   ownKeys,
   smsNumber,
   snakeCase,
+  subscriptionStatus,
   tagChanges,
   text,
   withNotes
@@ -33,6 +34,10 @@ export interface DripSubscriber {
 export function buildSubscriber(payload: IdentifyPayload, standardTraits: ReadonlySet<string>): Built<DripSubscriber> {
   const who = personEmail(payload.email, 'Email Address', IDENTIFY_EMAIL_DEFAULT)
   if ('error' in who) return who
+  const initialStatus = subscriptionStatus(payload.initial_status, 'Initial Status')
+  if ('error' in initialStatus) return initialStatus
+  const status = subscriptionStatus(payload.status, 'Status')
+  if ('error' in status) return status
   const notes: string[] = []
   const [firstFromName, lastFromName] = splitName(payload.name)
   const address = payload.address
@@ -76,8 +81,8 @@ export function buildSubscriber(payload: IdentifyPayload, standardTraits: Readon
   if (consent !== undefined) put('eu_consent_message', consentMessage)
   else if (consentMessage)
     notes.push('EU Consent Message left out: it goes only with an EU Consent of granted or denied.')
-  put('initial_status', payload.initial_status)
-  put('status', payload.status)
+  put('initial_status', initialStatus.status)
+  put('status', status.status)
   put('status_updated_at', isoDate(payload.status_updated_at, 'Status Updated At', notes))
   const tags = tagChanges(payload.tags, payload.remove_tags, notes)
   put('tags', tags.add)

@@ -263,6 +263,29 @@ export function dripInteger(value: number | undefined, label: string, notes: str
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Subscription statuses
+// ---------------------------------------------------------------------------------------------------------------
+
+const SUBSCRIPTION_STATUSES = ['active', 'unsubscribed']
+
+/**
+ * A person's subscription status as Drip takes it: `active` or `unsubscribed`, in any case and trimmed ("Active" is
+ * active). Any other value is refused with the field's label rather than left out: without it a new person may be
+ * created subscribed, which a value like "awaiting_confirmation" does not mean.
+ */
+export function subscriptionStatus(value: string | undefined, label: string): { status?: string } | { error: string } {
+  const given = text(value)
+  if (given === undefined) return {}
+  const status = given.toLowerCase()
+  if (SUBSCRIPTION_STATUSES.includes(status)) return { status }
+  return {
+    error:
+      `${label}: ${JSON.stringify(given.slice(0, 80))} is not a subscription status Drip takes: it takes active or ` +
+      `unsubscribed (in any case). Map ${label} to one of them, or leave it empty.`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Tags, IP addresses, SMS numbers
 // ---------------------------------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import { InvalidAuthenticationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import { apiToken, authorizationHeader } from '../../src/credentials'
 import { classifyDripError, DRIP_ERROR_RULES, parseDripError } from '../../src/errors'
-import { API_TOKEN, ENCODED_KEY } from '../helpers'
+import { API_TOKEN, ENCODED_KEY, TOKEN_BASIC } from '../helpers'
 
 describe('apiToken', () => {
   it.each([
@@ -19,8 +19,45 @@ describe('apiToken', () => {
     expect(apiToken('abcd1234abcd1234')).toBe('abcd1234abcd1234')
   })
 
-  it('builds the Basic header with an empty password', () => {
-    expect(authorizationHeader(ENCODED_KEY)).toBe(`Basic ${Buffer.from(`${API_TOKEN}:`).toString('base64')}`)
+  it('builds the Basic header of a raw token with an empty password', () => {
+    expect(authorizationHeader(` ${API_TOKEN}\n`)).toBe(TOKEN_BASIC)
+  })
+})
+
+// Upstream sent `Basic <API Key as pasted>`, and Drip reads that value as base64 of `token:password`. So the keys that
+// worked upstream are exactly those that are base64 of the token, with or without the colon: each goes as pasted.
+describe('authorizationHeader: what upstream sent, for every key that worked upstream', () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64')
+  it.each([
+    ['base64 of token:', b64(`${API_TOKEN}:`)],
+    ['base64 of token: and the newline echo adds', ENCODED_KEY],
+    ['base64 of token: and CRLF', b64(`${API_TOKEN}:\r\n`)],
+    ['base64 of the token alone, no colon', b64(API_TOKEN)],
+    ['base64 of the token and a newline, no colon', b64(`${API_TOKEN}\n`)],
+    ['base64 of token: and a password', b64(`${API_TOKEN}:x`)],
+    ['base64 without its padding', b64(`${API_TOKEN}:\n`).replace(/=+$/, '')]
+  ])('%s: Basic and the key as pasted', (_case, key) => {
+    expect(authorizationHeader(key)).toBe(`Basic ${key}`)
+    expect(authorizationHeader(`  ${key}\n`)).toBe(`Basic ${key}`)
+    expect(apiToken(key)).toBe(API_TOKEN)
+  })
+
+  it.each([
+    // Upstream sent these as pasted too, and Drip read bytes that are no token from them (401): they are tokens.
+    ['a 32-hex-digit token', API_TOKEN],
+    ['a token base64 decodes to bytes that are not text', 'abcd1234abcd1234'],
+    ['base64 of text too short to be a token', b64('short:')],
+    ['base64 letters no encoder writes (stray bits after the last byte)', 'YWJjZGVmZ2hpamt=']
+  ])('%s: a token, sent as base64(token:)', (_case, key) => {
+    expect(authorizationHeader(key)).toBe(`Basic ${b64(`${key}:`)}`)
+    expect(apiToken(key)).toBe(key)
+  })
+
+  it('sends as pasted a token that is also base64 of token-like text, as upstream did (Drip reads the text)', () => {
+    // Base64 of "abcdefghijkl": which of the two the admin meant cannot be told; every key that worked upstream is
+    // of this form, so it goes as upstream sent it.
+    expect(authorizationHeader('YWJjZGVmZ2hpamts')).toBe('Basic YWJjZGVmZ2hpamts')
+    expect(apiToken('YWJjZGVmZ2hpamts')).toBe('abcdefghijkl')
   })
 })
 

@@ -76,6 +76,17 @@ it('testAuthentication passes against the simulator and fails for a foreign acco
   )
 })
 
+it('every API key form that worked upstream authenticates with the simulated Drip, which reads Basic as Drip does', async () => {
+  const b64 = (text: string) => Buffer.from(text).toString('base64')
+  const forms = [b64(`${DEMO_API_TOKEN}:`), b64(`${DEMO_API_TOKEN}:\n`), b64(DEMO_API_TOKEN), DEMO_API_TOKEN]
+  for (const apiKey of forms) {
+    await expect(drip.destination.testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey })).resolves.toBeUndefined()
+  }
+  await expect(
+    drip.destination.testAuthentication({ accountId: DEMO_ACCOUNT_ID, apiKey: b64('not-the-token:') })
+  ).rejects.toThrow(/Drip rejected the API key/)
+})
+
 it("an order placed then refunded reaches Drip's Shopper Activity API and moves the person's lifetime value", async () => {
   const order = (event: string, total: number) =>
     segmentEvent({

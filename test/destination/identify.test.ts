@@ -323,7 +323,7 @@ describe('identify: custom mappings and settings', () => {
     })
   })
 
-  it('accepts the API key pasted in the old pre-encoded form, with or without whitespace', async () => {
+  it('accepts the API key pasted in the old pre-encoded form, with or without whitespace, and sends it as pasted', async () => {
     for (const apiKey of [ENCODED_KEY, `  ${ENCODED_KEY}\n`, Buffer.from(`${API_TOKEN}:`).toString('base64')]) {
       const calls = intercept('post', SUBSCRIBERS, 200, { subscribers: [{}] })
       await testDestination.testAction('identify', {
@@ -331,7 +331,7 @@ describe('identify: custom mappings and settings', () => {
         settings: { accountId: ACCOUNT_ID, apiKey },
         useDefaultMappings: true
       })
-      expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
+      expect(calls[0].headers.authorization).toBe(`Basic ${apiKey.trim()}`)
     }
   })
 

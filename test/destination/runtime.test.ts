@@ -7,11 +7,11 @@ import {
   ACCOUNT_ID,
   API_TOKEN,
   ENCODED_KEY,
-  basicUser,
   intercept,
   runtime,
   runtimeSettings,
   segmentEvent,
+  TOKEN_BASIC,
   settings
 } from '../helpers'
 
@@ -29,10 +29,11 @@ const notSubscribed = (matched: number) =>
   Array((definition.presets?.length ?? 0) - matched).fill({ output: 'not subscribed' })
 
 describe('Destination.onEvent with the presets', () => {
+  // A pre-encoded key goes as pasted: the header upstream sent for it.
   it.each([
-    ['raw', API_TOKEN],
-    ['pre-encoded', ENCODED_KEY]
-  ])('delivers a track call as a Drip event with a %s API key', async (_kind, apiKey) => {
+    ['raw', API_TOKEN, TOKEN_BASIC],
+    ['pre-encoded', ENCODED_KEY, `Basic ${ENCODED_KEY}`]
+  ])('delivers a track call as a Drip event with a %s API key', async (_kind, apiKey, authorization) => {
     const calls = intercept('post', EVENTS, 204)
     const results = await runtime().onEvent(
       segmentEvent({ type: 'track', event: 'Viewed Plan', properties: { plan: 'pro', email: 'ada@example.com' } }),
@@ -57,7 +58,7 @@ describe('Destination.onEvent with the presets', () => {
       ...notSubscribed(1)
     ])
     expect(calls).toHaveLength(1)
-    expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
+    expect(calls[0].headers.authorization).toBe(authorization)
     expect(calls[0].body).toEqual({
       events: [
         {
@@ -94,9 +95,9 @@ describe('Destination.onEvent with the presets', () => {
   })
 
   it.each([
-    ['raw', API_TOKEN],
-    ['pre-encoded', ENCODED_KEY]
-  ])('delivers an identify call as a Drip subscriber with a %s API key', async (_kind, apiKey) => {
+    ['raw', API_TOKEN, TOKEN_BASIC],
+    ['pre-encoded', ENCODED_KEY, `Basic ${ENCODED_KEY}`]
+  ])('delivers an identify call as a Drip subscriber with a %s API key', async (_kind, apiKey, authorization) => {
     const calls = intercept('post', SUBSCRIBERS, 200, { subscribers: [{ id: 'abc' }] })
     await runtime().onEvent(
       segmentEvent({
@@ -115,7 +116,7 @@ describe('Destination.onEvent with the presets', () => {
     )
     expect(calls).toHaveLength(1)
     expect(calls[0].path).toBe(SUBSCRIBERS)
-    expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
+    expect(calls[0].headers.authorization).toBe(authorization)
     expect(calls[0].body).toEqual({
       subscribers: [
         {
@@ -282,10 +283,13 @@ describe('Destination.testAuthentication', () => {
   }
 
   it('passes for a key that can use the account, raw or pre-encoded', async () => {
-    for (const apiKey of [API_TOKEN, ENCODED_KEY]) {
+    for (const [apiKey, authorization] of [
+      [API_TOKEN, TOKEN_BASIC],
+      [ENCODED_KEY, `Basic ${ENCODED_KEY}`]
+    ]) {
       const calls = intercept('get', '/v2/accounts', 200, accounts)
       await expect(runtime().testAuthentication({ accountId: ACCOUNT_ID, apiKey })).resolves.toBeUndefined()
-      expect(basicUser(calls[0].headers.authorization)).toBe(API_TOKEN)
+      expect(calls[0].headers.authorization).toBe(authorization)
     }
   })
 
