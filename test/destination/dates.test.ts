@@ -257,7 +257,7 @@ describe('the note for a date left out', () => {
   })
 })
 
-describe("Segment's canonical timestamps, read without dayjs as they are most events' time", () => {
+describe("Segment's canonical timestamps, taken by their form (a 29th to 31st by dayjs's plain parse), as most events carry one", () => {
   it('takes and refuses exactly what the strict dayjs path does with the same time written +00:00', () => {
     const digits = (n: number, width: number) => String(n).padStart(width, '0')
     const near = (edges: number[], anywhere: fc.Arbitrary<number>) => fc.oneof(fc.constantFrom(...edges), anywhere)

@@ -30,12 +30,36 @@ it('npm run bench -- --smoke measures all five things and writes them with --out
     trackEvent: { single: 100, batched: 1 },
     orderActivity: { single: 200, batched: 1 }
   })
-  expect(Object.keys(report.cpu)).toEqual([
-    'identify single',
-    'identify batch',
-    'trackEvent single',
-    'trackEvent batch'
-  ])
+  // CPU: ours and the bare sender (and upstream's shape, and the floor) side by side, per event, a ratio row under each;
+  // the batch rows carry the target. What they measure is checked, not how fast it was.
+  const keys = ['identify single', 'identify batch', 'trackEvent single', 'trackEvent batch']
+  expect(Object.keys(report.cpu)).toEqual(keys)
+  const figure = String.raw`\d+\.\d \(\d+\.\d–\d+\.\d\)`
+  const ratio = String.raw`\d+\.\d\d \(\d+\.\d\d–\d+\.\d\d\)`
+  for (const key of keys) {
+    const target = key.endsWith('batch') ? '; target ≤ 1\\.15: (met|MISSED)' : ''
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `\\n   ${key} +ours ${figure}  bare ${figure}  upstream ${figure}  floor ${figure}\\n` +
+          ` +ours/bare ${ratio}  upstream/bare ${ratio}  floor/bare ${ratio}${target}\\n`
+      )
+    )
+    for (const kind of ['ours', 'bare', 'upstream', 'floor']) expect(report.cpu[key][kind]).toBeGreaterThan(0)
+  }
+  // Every sender but the floor sent the same requests to the fake Drip: one per event alone (100 onEvent calls), one
+  // batch request for the 1,000 events of an onBatch call.
+  const sent = (path: string, n: number) => ({
+    ours: { [path]: n },
+    bare: { [path]: n },
+    upstream: { [path]: n },
+    floor: {}
+  })
+  expect(Object.fromEntries(keys.map((key) => [key, report.cpuSamples[key].requests]))).toEqual({
+    'identify single': sent('POST /v2/:account/subscribers', 100),
+    'identify batch': sent('POST /v2/:account/subscribers/batches', 1),
+    'trackEvent single': sent('POST /v2/:account/events', 100),
+    'trackEvent batch': sent('POST /v2/:account/events/batches', 1)
+  })
   expect(Object.keys(report.runner)).toEqual(['200', '2000'])
   // A steady 10 a minute: the batch endpoint alone runs out of its 50 requests; single requests and ours serve it.
   const trafficOf = (source: string) =>

@@ -5,6 +5,8 @@ import type { SegmentEvent } from '@segment/actions-core'
 // events are replayed) and deterministic (event i is always the same).
 
 const PEOPLE = 10_000
+/** A step that takes PEOPLE events through a year, with milliseconds in their times. */
+const YEAR_STEP_MS = 3_153_599
 const PLANS = ['free', 'pro', 'team', 'enterprise']
 // Plain track events: Segment's e-commerce events have presets of their own (orderEvent below).
 const EVENTS = ['Signed Up', 'Product Viewed', 'Logged In', 'Plan Changed']
@@ -16,7 +18,9 @@ function benchEvent(i: number, type: 'identify' | 'track', fields: Record<string
     type,
     messageId: `bench-${i}`,
     userId: `u-${person}`,
-    timestamp: new Date(Date.UTC(2026, 10, 20, 0, 0, i % 86400)).toISOString(),
+    // Spread over 2026, so that the 29th to the 31st of a month (which dates check by the calendar) come as often as
+    // they do in a year.
+    timestamp: new Date(Date.UTC(2026, 0, 1) + (i % PEOPLE) * YEAR_STEP_MS).toISOString(),
     ...fields
   } as SegmentEvent
 }
