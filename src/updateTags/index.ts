@@ -13,6 +13,7 @@ const SUBSCRIBERS = restRecords('subscribers')
 const tagPicker = (request: RequestClient, { settings, page }: { settings: Settings; page?: string }) =>
   pickFrom(request, settings, { path: 'tags', key: 'tags', page })
 
+// Alone, a person's two changes are two calls; a batch carries both per person in one subscribers/batches request.
 const SENDING: Sending<Payload> = {
   records: SUBSCRIBERS,
   build: tagsRecord,
@@ -37,7 +38,6 @@ const action: ActionDefinition<Settings, Payload> = {
     tags: tagPicker,
     remove_tags: tagPicker
   } as unknown as ActionDefinition<Settings, Payload>['dynamicFields'],
-  // Alone, a person's two changes are two calls; a batch carries both per person in one subscribers/batches request.
   syncMode: {
     label: 'How rows sync',
     description:
