@@ -2,13 +2,15 @@ import { spawnSync } from 'child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
-import { exportDestination } from './export'
+import { exportDestination, keepSnapshots } from './export'
 
 // `npm run check:export`: the exported folder, built and tested as segmentio/action-destinations would, without that
 // repository: laid out at its path, compiled by its TypeScript (5.5) under its compiler settings (lib es2020, strict,
 // no unused names), and its tests run by jest with nock and actions-core, beside a stand-in for its lib/test-data
 // (which gives the same seeded data: the committed snapshots were written by that repository's own module and pass
 // here unchanged). `-- --update` rewrites src/__tests__/__snapshots__ after an intended change of what is sent.
+// `-- --pr N`: the folder as it stands after PR N of the series (npm run export -- --list); with --update, that PR's
+// snapshots (scripts/export/snapshots/pr-N/ where they differ from src/'s).
 
 const ROOT = path.join(__dirname, '..')
 
@@ -44,7 +46,9 @@ function main() {
   try {
     const pkg = path.join(repo, 'packages', 'destination-actions')
     const drip = path.join(pkg, 'src', 'destinations', 'drip')
-    const files = exportDestination(drip)
+    const at = process.argv.indexOf('--pr')
+    const pr = at >= 0 ? Number(process.argv[at + 1]) : undefined
+    const files = exportDestination(drip, { pr })
     console.log(`exported ${files.length} files to ${path.relative(repo, drip)}`)
     mkdirSync(path.join(pkg, 'src', 'lib'), { recursive: true })
     cpSync(path.join(__dirname, 'export', 'test-data.ts'), path.join(pkg, 'src', 'lib', 'test-data.ts'))
@@ -70,11 +74,7 @@ function main() {
       JSON.stringify(jestConfig)
     ]
     run(process.execPath, update ? [...jest, '-u'] : jest, pkg)
-    if (update) {
-      const snapshots = path.join('__tests__', '__snapshots__')
-      cpSync(path.join(drip, snapshots), path.join(ROOT, 'src', snapshots), { recursive: true })
-      console.log(`updated src/${snapshots}`)
-    }
+    if (update) for (const file of keepSnapshots(drip, pr)) console.log(`updated ${file}`)
   } finally {
     rmSync(repo, { recursive: true, force: true })
   }

@@ -1,15 +1,33 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'fs'
+import { spawnSync } from 'child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import path from 'path'
+import { cutFolder } from './export/cut'
+import type { Folder } from './export/cut'
+import { FINAL, stage, STAGES } from './export/stages'
 
-// `npm run export -- DIR`: writes the destination as it sits in segmentio/action-destinations at
-// packages/destination-actions/src/destinations/drip: src/ as it is (definition, actions with their generated types,
-// shared modules, and the folder's own tests in __tests__ with their snapshots). Tooling (runner, simulator, server,
-// bench) stays here.
+// `npm run export -- [--pr N] DIR`: writes the destination as it sits in segmentio/action-destinations at
+// packages/destination-actions/src/destinations/drip: src/ (definition, actions with their generated types, shared
+// modules, and the folder's own tests in __tests__ with their snapshots), as it stands after PR N of the series
+// (scripts/export/stages.ts; docs/pull-requests.md). Without --pr, the last PR: src/ as it is. Tooling (runner,
+// simulator, server, bench) stays here.
+// An earlier PR's folder is src/ cut by the table, formatted again where the cut changed a module, with every
+// generated-types.ts written from that PR's fields, and the snapshots that PR's tests take (a file of
+// scripts/export/snapshots/pr-N/ in place of src/'s where they differ; npm run check:export -- --pr N --update).
 // DIR must be empty, missing, or an earlier Drip (Actions) folder, which is replaced whole.
+// `npm run export -- --list`: the PRs, one a line (number, then title).
 
-const SRC = path.join(__dirname, '..', 'src')
+const ROOT = path.join(__dirname, '..')
+const SRC = path.join(ROOT, 'src')
+const SNAPSHOTS = path.join(__dirname, 'export', 'snapshots')
 
-export function exportDestination(dir: string): string[] {
+export interface ExportOptions {
+  /** The PR of the series whose folder to write (the last one when left out). */
+  pr?: number
+}
+
+export function exportDestination(dir: string, options: ExportOptions = {}): string[] {
+  const pr = options.pr ?? FINAL
+  stage(pr)
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     const index = path.join(dir, 'index.ts')
     if (!existsSync(index) || !readFileSync(index, 'utf8').includes("slug: 'actions-drip'")) {
@@ -17,28 +35,108 @@ export function exportDestination(dir: string): string[] {
     }
     rmSync(dir, { recursive: true })
   }
-  mkdirSync(dir, { recursive: true })
-  cpSync(SRC, dir, { recursive: true })
-  return filesUnder(dir).map((file) => path.relative(dir, file))
+  const { files, changed } = cutFolder(readFolder(SRC), pr)
+  writeFolder(dir, files)
+  if (changed.size > 0) formatted([...changed].map((file) => path.join(dir, file)))
+  if (pr !== FINAL) {
+    for (const [file, content] of generatedTypes(dir)) writeFileSync(file, content)
+    writeFolder(dir, readFolder(path.join(SNAPSHOTS, `pr-${pr}`)))
+  }
+  return [...readFolder(dir).keys()]
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]
-  )
+/**
+ * After `jest -u` in an exported folder: its snapshots kept where that PR's tests read them. The last PR's are src/'s
+ * own; an earlier PR's go to scripts/export/snapshots/pr-N/ where they differ from src/'s (and only there).
+ */
+export function keepSnapshots(dir: string, pr = FINAL): string[] {
+  const snapshots = [...readFolder(dir)].filter(([file]) => file.endsWith('.snap'))
+  const kept = path.join(SNAPSHOTS, `pr-${pr}`)
+  const written: string[] = []
+  if (pr === FINAL) {
+    for (const [file, content] of snapshots) {
+      if (readIfThere(path.join(SRC, file)) !== content) written.push(write(path.join(SRC, file), content))
+    }
+    return written
+  }
+  rmSync(kept, { recursive: true, force: true })
+  for (const [file, content] of snapshots) {
+    if (readIfThere(path.join(SRC, file)) !== content) written.push(write(path.join(kept, file), content))
+  }
+  return written
+}
+
+function write(file: string, content: string): string {
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, content)
+  return path.relative(ROOT, file)
+}
+
+function readIfThere(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined
+}
+
+/** Every file under `dir` (none when it is missing), by its path relative to `dir` with forward slashes. */
+function readFolder(dir: string): Folder {
+  const folder: Folder = new Map()
+  const visit = (at: string) => {
+    for (const entry of readdirSync(path.join(dir, at), { withFileTypes: true })) {
+      const file = at ? `${at}/${entry.name}` : entry.name
+      if (entry.isDirectory()) visit(file)
+      else folder.set(file, readFileSync(path.join(dir, file), 'utf8'))
+    }
+  }
+  if (existsSync(dir)) visit('')
+  return folder
+}
+
+function writeFolder(dir: string, folder: Folder) {
+  for (const [file, content] of folder) write(path.join(dir, file), content)
+}
+
+/** Modules the cut changed, formatted as the repository's prettier settings have them. */
+function formatted(files: string[]) {
+  const prettier = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs')
+  const config = path.join(ROOT, '.prettierrc.json')
+  run(process.execPath, [prettier, '--config', config, '--log-level', 'warn', '--write', ...files])
+}
+
+/** The folder's generated-types.ts as its own fields give them (npm run types -- --src DIR). */
+function generatedTypes(dir: string): Map<string, string> {
+  const args = ['-r', 'ts-node/register/transpile-only', 'scripts/generate-types.ts', '--json', '--src', dir]
+  // The folder lies outside the repository: it finds actions-core where the generator does.
+  const out = run(process.execPath, args, { NODE_PATH: path.join(ROOT, 'node_modules') })
+  const files = JSON.parse(out) as Record<string, string>
+  return new Map(Object.entries(files).map(([file, content]) => [path.resolve(ROOT, file), content]))
+}
+
+function run(command: string, args: string[], env: Record<string, string> = {}): string {
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } })
+  if (result.status !== 0) {
+    throw new Error(`${path.basename(args[0] ?? command)} failed (exit ${result.status}): ${result.stderr}`)
+  }
+  return result.stdout
 }
 
 if (require.main === module) {
-  const dir = process.argv[2]
-  if (!dir) {
+  const args = process.argv.slice(2)
+  if (args.includes('--list')) {
+    for (const { pr, title } of STAGES) console.log(`${pr} ${title}`)
+    process.exit(0)
+  }
+  const at = args.indexOf('--pr')
+  const pr = at >= 0 ? Number(args[at + 1]) : undefined
+  const dir = args.filter((_arg, i) => at < 0 || (i !== at && i !== at + 1))[0]
+  if (!dir || (at >= 0 && !Number.isInteger(pr))) {
     console.error(
-      'usage: npm run export -- DIR   (e.g. ../action-destinations/packages/destination-actions/src/destinations/drip)'
+      'usage: npm run export -- [--pr N] DIR   (e.g. ../action-destinations/packages/destination-actions/src/destinations/drip)\n' +
+        '       npm run export -- --list         (the PRs of the series)'
     )
     process.exit(2)
   }
   try {
-    const files = exportDestination(path.resolve(dir))
-    console.log(`wrote ${files.length} files to ${path.resolve(dir)}`)
+    const files = exportDestination(path.resolve(dir), { pr })
+    console.log(`wrote ${files.length} files to ${path.resolve(dir)} (PR ${pr ?? FINAL} of ${FINAL})`)
   } catch (error) {
     console.error((error as Error).message)
     process.exit(1)
