@@ -14,6 +14,7 @@ import { FINAL, stage, STAGES } from './export/stages'
 // generated-types.ts written from that PR's fields, and the snapshots that PR's tests take (a file of
 // scripts/export/snapshots/pr-N/ in place of src/'s where they differ; npm run check:export -- --pr N --update).
 // DIR must be empty, missing, or an earlier Drip (Actions) folder, which is replaced whole.
+// `npm run export -- --pr all DIR`: every PR's folder, in DIR/pr-1, DIR/pr-2, ... (`diff -r` two of them to see a PR).
 // `npm run export -- --list`: the PRs, one a line (number, then title).
 
 const ROOT = path.join(__dirname, '..')
@@ -26,23 +27,35 @@ export interface ExportOptions {
 }
 
 export function exportDestination(dir: string, options: ExportOptions = {}): string[] {
-  const pr = options.pr ?? FINAL
-  stage(pr)
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
-    const index = path.join(dir, 'index.ts')
-    if (!existsSync(index) || !readFileSync(index, 'utf8').includes("slug: 'actions-drip'")) {
-      throw new Error(`${dir} is not empty and holds no Drip (Actions) destination: refusing to replace it.`)
+  return exportStages([{ dir, pr: options.pr ?? FINAL }])[0]
+}
+
+/** Several PRs' folders at once (formatted and typed together, which is quicker); the files each holds. */
+export function exportStages(targets: Array<{ dir: string; pr: number }>): string[][] {
+  for (const { dir, pr } of targets) {
+    stage(pr)
+    if (existsSync(dir) && readdirSync(dir).length > 0) {
+      const index = path.join(dir, 'index.ts')
+      if (!existsSync(index) || !readFileSync(index, 'utf8').includes("slug: 'actions-drip'")) {
+        throw new Error(`${dir} is not empty and holds no Drip (Actions) destination: refusing to replace it.`)
+      }
+      rmSync(dir, { recursive: true })
     }
-    rmSync(dir, { recursive: true })
   }
-  const { files, changed } = cutFolder(readFolder(SRC), pr)
-  writeFolder(dir, files)
-  if (changed.size > 0) formatted([...changed].map((file) => path.join(dir, file)))
-  if (pr !== FINAL) {
-    for (const [file, content] of generatedTypes(dir)) writeFileSync(file, content)
-    writeFolder(dir, readFolder(path.join(SNAPSHOTS, `pr-${pr}`)))
+  const source = readFolder(SRC)
+  const changed: string[] = []
+  for (const { dir, pr } of targets) {
+    const cut = cutFolder(source, pr)
+    writeFolder(dir, cut.files)
+    changed.push(...[...cut.changed].map((file) => path.join(dir, file)))
   }
-  return [...readFolder(dir).keys()]
+  if (changed.length > 0) formatted(changed)
+  const earlier = targets.filter(({ pr }) => pr !== FINAL)
+  if (earlier.length > 0) {
+    for (const [file, content] of generatedTypes(earlier.map(({ dir }) => dir))) writeFileSync(file, content)
+    for (const { dir, pr } of earlier) writeFolder(dir, readFolder(path.join(SNAPSHOTS, `pr-${pr}`)))
+  }
+  return targets.map(({ dir }) => [...readFolder(dir).keys()])
 }
 
 /**
@@ -101,9 +114,10 @@ function formatted(files: string[]) {
   run(process.execPath, [prettier, '--config', config, '--log-level', 'warn', '--write', ...files])
 }
 
-/** The folder's generated-types.ts as its own fields give them (npm run types -- --src DIR). */
-function generatedTypes(dir: string): Map<string, string> {
-  const args = ['-r', 'ts-node/register/transpile-only', 'scripts/generate-types.ts', '--json', '--src', dir]
+/** The folders' generated-types.ts as their own fields give them (npm run types -- --src DIR). */
+function generatedTypes(dirs: string[]): Map<string, string> {
+  const sources = dirs.flatMap((dir) => ['--src', dir])
+  const args = ['-r', 'ts-node/register/transpile-only', 'scripts/generate-types.ts', '--json', ...sources]
   // The folder lies outside the repository: it finds actions-core where the generator does.
   const out = run(process.execPath, args, { NODE_PATH: path.join(ROOT, 'node_modules') })
   const files = JSON.parse(out) as Record<string, string>
@@ -125,18 +139,25 @@ if (require.main === module) {
     process.exit(0)
   }
   const at = args.indexOf('--pr')
-  const pr = at >= 0 ? Number(args[at + 1]) : undefined
+  const which = at >= 0 ? args[at + 1] : String(FINAL)
   const dir = args.filter((_arg, i) => at < 0 || (i !== at && i !== at + 1))[0]
-  if (!dir || (at >= 0 && !Number.isInteger(pr))) {
+  if (!dir || !(which === 'all' || Number.isInteger(Number(which)))) {
     console.error(
       'usage: npm run export -- [--pr N] DIR   (e.g. ../action-destinations/packages/destination-actions/src/destinations/drip)\n' +
+        "       npm run export -- --pr all DIR   (every PR's folder, in DIR/pr-1, DIR/pr-2, ...)\n" +
         '       npm run export -- --list         (the PRs of the series)'
     )
     process.exit(2)
   }
   try {
-    const files = exportDestination(path.resolve(dir), { pr })
-    console.log(`wrote ${files.length} files to ${path.resolve(dir)} (PR ${pr ?? FINAL} of ${FINAL})`)
+    const root = path.resolve(dir)
+    const targets =
+      which === 'all'
+        ? STAGES.map(({ pr }) => ({ dir: path.join(root, `pr-${pr}`), pr }))
+        : [{ dir: root, pr: Number(which) }]
+    exportStages(targets).forEach((files, i) => {
+      console.log(`wrote ${files.length} files to ${targets[i].dir} (PR ${targets[i].pr} of ${FINAL})`)
+    })
   } catch (error) {
     console.error((error as Error).message)
     process.exit(1)

@@ -77,7 +77,7 @@ export async function accountIdsOfKey(
   return { account: checked.account, accounts: accounts.map((a) => String((a as { id?: unknown })?.id)) }
 }
 
-/** One page of a list of the account's (`GET /v2/:account_id/<list>?…`): Email Series, workflows, tags, fields. */
+/** One page of one of the account's lists (`GET /v2/:account_id/<list>?…`), for the pickers. */
 export function listPage(request: RequestClient, checked: CheckedSettings, list: string, query: URLSearchParams) {
   return dripRequest(request, `${REST}/${checked.account}/${list}?${query}`, { method: 'GET' }, checked)
 }
