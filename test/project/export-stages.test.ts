@@ -173,6 +173,17 @@ it('docs/pull-requests.md lists the files each PR touches', () => {
     const listed = /### Files[\s\S]*?```text\n([\s\S]*?)```/.exec(section ?? '')?.[1]
     expect({ pr, files: listed }).toEqual({ pr, files: touched(pr) })
   }
+  // Every link into MIGRATION.md lands on one of its headings (as GitHub names their anchors).
+  const migration = readFileSync(path.join(ROOT, 'MIGRATION.md'), 'utf8')
+  const anchors = [...migration.matchAll(/^#+ (.*)$/gm)].map(([, heading]) =>
+    heading
+      .toLowerCase()
+      .replace(/[^\w\- ]/g, '')
+      .replace(/ /g, '-')
+  )
+  const linked = [...docs.matchAll(/\(\.\.\/MIGRATION\.md#([^)]+)\)/g)].map(([, anchor]) => anchor)
+  expect(linked.length).toBeGreaterThan(5)
+  expect(linked.filter((anchor) => !anchors.includes(anchor))).toEqual([])
 })
 
 // The upstream folder the series starts from (segmentio/action-destinations at 970a17ee), and what PR 1 keeps of it.
