@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'os'
 import path from 'path'
 import { exportDestination, keepSnapshots } from './export'
+import { COMPILER_OPTIONS } from './export/compiler-options'
 
 // `npm run check:export`: the exported folder, built and tested as segmentio/action-destinations would, without that
 // repository: laid out at its path, compiled by its TypeScript (5.5) under its compiler settings (lib es2020, strict,
@@ -13,24 +14,6 @@ import { exportDestination, keepSnapshots } from './export'
 // snapshots (scripts/export/snapshots/pr-N/ where they differ from src/'s).
 
 const ROOT = path.join(__dirname, '..')
-
-// packages/destination-actions' tsconfig, as it extends the repository's root one.
-const COMPILER_OPTIONS = {
-  module: 'commonjs',
-  target: 'es2020',
-  lib: ['es2020'],
-  moduleResolution: 'node',
-  esModuleInterop: true,
-  resolveJsonModule: true,
-  strict: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  strictPropertyInitialization: false,
-  experimentalDecorators: true,
-  skipLibCheck: true,
-  useUnknownInCatchVariables: false,
-  noEmit: true
-}
 
 function run(command: string, args: string[], cwd: string): void {
   console.log(`$ ${[path.basename(command), ...args].join(' ')}`)

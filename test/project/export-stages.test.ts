@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'os'
 import path from 'path'
 import ts from 'typescript'
+import { COMPILER_OPTIONS } from '../../scripts/export/compiler-options'
 
 // The PR series (npm run export -- --pr N; docs/pull-requests.md): every PR's folder, exported at once, holds exactly
 // its own modules, actions and tests and nothing of a later PR; its generated types are what its own fields give;
@@ -145,22 +146,10 @@ it("every PR compiles, tests included, under action-destinations' compiler setti
   mkdirSync(path.join(pkg, 'src', 'lib'), { recursive: true })
   cpSync(path.join(ROOT, 'scripts', 'export', 'test-data.ts'), path.join(pkg, 'src', 'lib', 'test-data.ts'))
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(scratch, 'repo', 'node_modules'), 'dir')
-  const compilerOptions = {
-    module: 'commonjs',
-    target: 'es2020',
-    lib: ['es2020'],
-    moduleResolution: 'node',
-    esModuleInterop: true,
-    resolveJsonModule: true,
-    strict: true,
-    noUnusedLocals: true,
-    noUnusedParameters: true,
-    strictPropertyInitialization: false,
-    skipLibCheck: true,
-    useUnknownInCatchVariables: false,
-    noEmit: true
-  }
-  writeFileSync(path.join(pkg, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }))
+  writeFileSync(
+    path.join(pkg, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: COMPILER_OPTIONS, include: ['src'] })
+  )
   const result = run([path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], pkg)
   expect(result.stdout).toBe('')
   expect(result.status).toBe(0)
