@@ -6,8 +6,9 @@
 // PR changes rather than adds is a rewrite (the exact text now, and before) or an import it moves to another module.
 // The export fails when anything listed here is not found exactly once, so the table cannot quietly go stale.
 //
-// Adding a PR: append it here with what it adds, describe it in docs/pull-requests.md, and write its snapshots
-// (npm run check:export -- --pr N --update).
+// Adding a PR: append it here with what it adds (the PR before it then lacks all of that), list its modules in
+// test/project/export-stages.test.ts, describe it in docs/pull-requests.md, and write the snapshots of every PR whose
+// tests it changes (npm run check:export -- --pr N --update). CI checks every PR this table lists.
 
 export interface Stage {
   pr: number
