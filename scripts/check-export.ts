@@ -1,17 +1,10 @@
 import { spawnSync } from 'child_process'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync
-} from 'fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
+import { keepSnapshots } from './export'
+import { stage } from './export/stages'
+import { PACKAGE_BUILD_OPTIONS, ROOT_COMPILER_OPTIONS } from './export/compiler-options'
 import { writeMetadata } from './export/metadata'
 
 // `npm run check:export [-- --update] [-- --pr N] [-- DIR]`: the exported folder, checked as
@@ -21,34 +14,15 @@ import { writeMetadata } from './export/metadata'
 // compiler, jest, prettier and eslint settings), beside a stand-in for its lib/test-data, and then:
 //   tsc 5.5.4 (tests included), jest 27 --ci with coverage of the folder (80% of lines at least), prettier 2.4.1
 //   --check, eslint 7.32 with its rules, and metadata.json as its generator writes it.
-// Without DIR the folder is `npm run export`'s (with --pr N, the folder after PR N of the series); with DIR, a folder
-// exported before. `--update` rewrites src/'s __snapshots__ with jest 27's after an intended change of what is sent.
+// Without DIR the folder is `npm run export`'s (with --pr N, the folder after PR N of the series, npm run export --
+// --list); with DIR, a folder exported before. `--update` keeps the snapshots jest 27 writes after an intended change
+// of what is sent: every __snapshots__ folder of src/ (the last PR's), or with --pr N an earlier PR's, in
+// scripts/export/snapshots/pr-N/ where they differ from src/'s.
 
 const ROOT = path.join(__dirname, '..')
 const TOOLCHAIN = path.join(__dirname, 'export', 'toolchain', 'node_modules')
 const DRIP = path.join('packages', 'destination-actions', 'src', 'destinations', 'drip')
 const MIN_LINE_COVERAGE = 80
-
-// The repository's tsconfig.json (root), packages/destination-actions/tsconfig.build.json and tsconfig.json, at HEAD
-// 970a17ee. Its `paths` to the workspace's own packages become this toolchain's node_modules.
-const ROOT_COMPILER_OPTIONS = {
-  module: 'commonjs',
-  target: 'es2020',
-  lib: ['es2020'],
-  declaration: true,
-  moduleResolution: 'node',
-  esModuleInterop: true,
-  resolveJsonModule: true,
-  strict: true,
-  sourceMap: true,
-  removeComments: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  strictPropertyInitialization: false,
-  experimentalDecorators: true,
-  skipLibCheck: true
-}
-const PACKAGE_BUILD_OPTIONS = { rootDir: 'src', outDir: 'dist', useUnknownInCatchVariables: false }
 
 // packages/destination-actions' jest settings (its package.json), less the mappings to the workspace's sources.
 const JEST_CONFIG = {
@@ -145,20 +119,21 @@ const ESLINT = {
 interface Options {
   update: boolean
   dir?: string
-  /** Passed through to npm run export (e.g. `--pr 2`). */
-  exportArgs: string[]
+  /** The PR of the series whose folder to check (the last one when left out). */
+  pr?: number
 }
 
 function parseArgs(args: string[]): Options {
-  const options: Options = { update: false, exportArgs: [] }
+  const options: Options = { update: false }
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--update') options.update = true
-    else if (args[i] === '--pr') options.exportArgs.push('--pr', args[++i] ?? '')
+    else if (args[i] === '--pr') options.pr = Number(args[++i])
     else if (!args[i].startsWith('-') && !options.dir) options.dir = path.resolve(args[i])
     else throw new Error(`check:export: unknown argument ${args[i]}`)
   }
-  if (options.update && (options.dir || options.exportArgs.length > 0)) {
-    throw new Error('check:export: --update rewrites src/ from the export of src/ itself: give it no DIR and no --pr')
+  if (options.pr !== undefined) stage(options.pr)
+  if (options.update && options.dir) {
+    throw new Error('check:export: --update keeps the snapshots of an export of src/: give it no DIR')
   }
   return options
 }
@@ -180,14 +155,14 @@ function layOut(repo: string, options: Options): string {
         '-r',
         require.resolve('ts-node/register/transpile-only'),
         path.join(__dirname, 'export.ts'),
-        ...options.exportArgs,
+        ...(options.pr === undefined ? [] : ['--pr', String(options.pr)]),
         drip
       ],
       { cwd: ROOT, encoding: 'utf8' }
     )
     process.stdout.write(exported.stdout)
     process.stderr.write(exported.stderr)
-    if (exported.status !== 0) throw new Error(`npm run export ${options.exportArgs.join(' ')} failed`)
+    if (exported.status !== 0) throw new Error(`npm run export${options.pr ? ` -- --pr ${options.pr}` : ''} failed`)
   }
   mkdirSync(path.join(pkg, 'src', 'lib'), { recursive: true })
   cpSync(path.join(__dirname, 'export', 'test-data.ts'), path.join(pkg, 'src', 'lib', 'test-data.ts'))
@@ -253,25 +228,6 @@ function versionOf(name: string): string {
 function coverageOf(summaryFile: string): { lines: number; branches: number } {
   const total = (JSON.parse(readFileSync(summaryFile, 'utf8')) as { total: Record<string, { pct: number }> }).total
   return { lines: total.lines.pct, branches: total.branches.pct }
-}
-
-/** src/'s __snapshots__ replaced by those jest wrote in the export (`drip`), obsolete files dropped. */
-function copySnapshotsBack(drip: string): string[] {
-  const written: string[] = []
-  const visit = (relative: string) => {
-    for (const entry of readdirSync(path.join(drip, relative), { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue
-      const child = path.join(relative, entry.name)
-      if (entry.name !== '__snapshots__') visit(child)
-      else {
-        rmSync(path.join(ROOT, 'src', child), { recursive: true, force: true })
-        cpSync(path.join(drip, child), path.join(ROOT, 'src', child), { recursive: true })
-        written.push(path.join('src', child))
-      }
-    }
-  }
-  visit('.')
-  return written
 }
 
 function check(options: Options): Step[] {
@@ -345,7 +301,7 @@ function check(options: Options): Step[] {
     steps.push({ name: 'metadata.json', ok: !stale, note: stale ? 'missing or stale' : 'current' })
 
     if (options.update && jest === 0) {
-      for (const written of copySnapshotsBack(drip)) console.log(`updated ${written}`)
+      for (const written of keepSnapshots(drip, options.pr)) console.log(`updated ${written}`)
     }
   } finally {
     rmSync(repo, { recursive: true, force: true })

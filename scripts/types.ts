@@ -1,10 +1,9 @@
 import { fieldsToJsonSchema } from '@segment/actions-core'
-import type { InputField } from '@segment/actions-core'
+import type { DestinationDefinition, InputField } from '@segment/actions-core'
 import { compile } from 'json-schema-to-typescript'
 import type { JSONSchema4 } from 'json-schema'
 import { resolveConfig } from 'prettier'
 import path from 'path'
-import definition from '../src'
 
 // Builds every generated-types.ts from the field definitions exactly as action-destinations' `generate:types` does:
 // Settings from the authentication fields, each action's Payload from its fields alone, formatted by the prettier
@@ -16,8 +15,12 @@ const BANNER = '// Generated file. DO NOT MODIFY IT BY HAND.'
 
 type Fields = Record<string, InputField>
 
-/** Path → content of every generated-types.ts the definition implies. */
-export async function generatedTypes(): Promise<Map<string, string>> {
+/**
+ * Path → content of every generated-types.ts the definition implies: src/'s, or that of a destination folder `dir`
+ * (an exported PR of the series, say).
+ */
+export async function generatedTypes(dir = SRC): Promise<Map<string, string>> {
+  const definition = (await import(dir)).default as DestinationDefinition<unknown>
   const style = (await resolveConfig(path.join(SRC, 'index.ts'))) ?? undefined
   const typesOf = (fields: Fields, name: string) =>
     compile(withoutExtras(fieldsToJsonSchema(fields, { tsType: true }) as JSONSchema4), name, {
@@ -26,9 +29,9 @@ export async function generatedTypes(): Promise<Map<string, string>> {
     })
   const files = new Map<string, string>()
   const settingsFields = (definition.authentication?.fields ?? {}) as Fields
-  files.set(path.join(SRC, 'generated-types.ts'), await typesOf(settingsFields, 'Settings'))
+  files.set(path.join(dir, 'generated-types.ts'), await typesOf(settingsFields, 'Settings'))
   for (const [slug, action] of Object.entries(definition.actions)) {
-    files.set(path.join(SRC, slug, 'generated-types.ts'), await typesOf(action.fields, 'Payload'))
+    files.set(path.join(dir, slug, 'generated-types.ts'), await typesOf(action.fields as Fields, 'Payload'))
   }
   return files
 }

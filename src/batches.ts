@@ -1,5 +1,6 @@
 import { MultiStatusResponse, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import type { JSONLikeObject, RequestClient } from '@segment/actions-core'
+import type { Settings } from './generated-types'
 import {
   BATCH_RETRIES,
   BATCH_RETRY_PAUSE_MS,
@@ -8,9 +9,10 @@ import {
   SINGLE_REQUESTS_IN_FLIGHT,
   SMALL_BATCH
 } from './constants'
+import { checkedSettings } from './credentials'
 import type { CheckedSettings } from './credentials'
-import { dripRequest, runCalls } from './drip-api'
-import type { BatchKind, DripAnswer, Plan, RecordKind } from './drip-api'
+import { dripRequest } from './drip-api'
+import type { BatchKind, DripAnswer } from './drip-api'
 import { errorType, localFailure } from './errors'
 import type { DripActionError } from './errors'
 import type { Built } from './records/values'
@@ -20,14 +22,45 @@ import type { Built } from './records/values'
 // alone.
 
 export type Builder<P> = (payload: P) => Built<JSONLikeObject>
-export type Planner<P> = (payload: P) => Built<Plan>
 
-/** How a batch's payloads go: as records of a kind; alone by their plan (`plan`), always when `planEvery` says so. */
+/** How a batch's payloads go to Drip's batch endpoint: built into records of a kind. */
 export interface BatchSending<P> {
-  records: BatchKind | RecordKind
+  records: BatchKind
   build: Builder<P>
-  plan?: Planner<P>
-  planEvery?: (payloads: P[]) => boolean
+}
+
+/** A payload built and ready to send, by its index in the batch. */
+export interface Ready<P> {
+  index: number
+  record: JSONLikeObject
+  notes?: string[]
+  payload: P
+}
+
+/**
+ * Sends one payload of a batch alone (the batch too small to be worth a batch request, or a small part of one Drip
+ * refused): Drip's answer, or `{ error }` when the payload is refused before anything is sent. Drip's refusal is
+ * thrown, as an actions-core error.
+ */
+export type SendAlone<P> = (item: Ready<P>) => Promise<DripAnswer | { error: DripActionError }>
+
+/** performBatch with the settings checked first: a bad setting refuses every payload alike, each with its own result. */
+export async function withCheckedSettings(
+  settings: Settings,
+  count: number,
+  send: (checked: CheckedSettings) => Promise<MultiStatusResponse>
+): Promise<MultiStatusResponse> {
+  let checked
+  try {
+    checked = checkedSettings(settings)
+  } catch (error) {
+    const results = new MultiStatusResponse()
+    for (let index = 0; index < count; index++) {
+      results.setErrorResponseAtIndex(index, errorResult(error as DripActionError))
+    }
+    return results
+  }
+  return send(checked)
 }
 
 /** A payload built by `build`, or the error that keeps it from being sent (a builder's failure is the payload's own). */
@@ -101,7 +134,7 @@ export async function inParallel<T>(
  * as likely to land within Segment's attempts as the same record sent alone. Not retried here: Drip's hourly limit,
  * which lasts the hour, and an answer that did not come whole within the timeout (504), which took its time already.
  */
-async function retried(send: () => Promise<DripAnswer>): Promise<DripAnswer> {
+async function retried<T>(send: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await send()
@@ -117,75 +150,60 @@ const transient = (error: DripActionError) =>
   error.status !== 504 &&
   !(error.status === 429 && /hourly rate limit/.test(error.message))
 
-/** A payload built and ready to send, by its index in the batch. */
-interface Ready<P> {
-  index: number
-  record: JSONLikeObject
-  notes?: string[]
-  payload: P
-}
-
 /**
- * performBatch for records: payloads that cannot be built get their own 400 (not sent, so reported as refused by the
- * integration). A batch too small to be worth a batch request (SMALL_BATCH), or one that `planEvery` keeps from the
- * batch endpoint, goes out one by one, through the single endpoint or the payload's plan; a larger one to Drip's
- * batch endpoint in requests of at most 1,000. A request Drip refuses gives each of its payloads Drip's status and
- * message; nothing is thrown, so one bad request never fails payloads outside it.
+ * The results of a batch, and the payloads that can be sent: one that cannot be built gets its own 400 (not sent, so
+ * reported as refused by the integration). `sendAlone` sends payloads one by one, at most a few at once and a
+ * person's in order; a request Drip refuses gives its payload Drip's status and message, and nothing is thrown.
  */
-export async function sendRecords<P>(
-  request: RequestClient,
-  checked: CheckedSettings,
-  payloads: P[],
-  how: BatchSending<P>
-): Promise<MultiStatusResponse> {
+function prepared<P>(payloads: P[], build: Builder<P>, alone: SendAlone<P>) {
   const results = new MultiStatusResponse()
   const refuse = (index: number, error: DripActionError, sent?: JSONLikeObject) =>
     results.setErrorResponseAtIndex(index, errorResult(error, sent))
   const deliver = (index: number, answer: DripAnswer, sent: JSONLikeObject, notes?: string[]) =>
     results.setSuccessResponseAtIndex(index, { status: answer.status, sent, body: resultBody(answer, notes) })
 
-  const { records: kind, plan: alone } = how
-  // Without a batch endpoint for these payloads, each goes alone, through its plan; what it sends is what it reports.
-  const everyAlone = alone !== undefined && how.planEvery?.(payloads) === true
-  const build = everyAlone ? (payload: P) => sentBy(alone(payload)) : how.build
-
   const ready: Array<Ready<P>> = []
   payloads.forEach((payload, index) => {
-    const prepared = built(payload, build)
-    if ('error' in prepared) refuse(index, prepared.error)
-    else ready.push({ index, payload, ...prepared })
+    const item = built(payload, build)
+    if ('error' in item) refuse(index, item.error)
+    else ready.push({ index, payload, ...item })
   })
 
-  const single = 'url' in kind ? kind : undefined
   // Drip matches emails without regard to case: `Ada@x.com` and `ada@x.com` are one person.
   const personOf = (item: Ready<P>) => String(item.record.email ?? `#${item.index}`).toLowerCase()
-
-  // One by one, through the single endpoint or the payload's plan: at most a few at once, a person's in order.
   const sendAlone = (items: Array<Ready<P>>) =>
-    inParallel(items, SINGLE_REQUESTS_IN_FLIGHT, personOf, async ({ index, record, notes, payload }) => {
+    inParallel(items, SINGLE_REQUESTS_IN_FLIGHT, personOf, async (item) => {
       try {
-        if (alone) {
-          const planned = built(payload, alone)
-          // Not sent: refused here, so without `sent` (actions-core then reports the integration, not Drip).
-          if ('error' in planned) return refuse(index, planned.error)
-          return deliver(index, await retried(() => runCalls(request, checked, planned.record)), record, notes)
-        }
-        const body = serialised((single as RecordKind).one(record))
-        if (typeof body !== 'string') return refuse(index, body.error)
-        const url = (single as RecordKind).url(checked.account)
-        const answer = await retried(() => dripRequest(request, url, { method: 'POST', body }, checked))
-        deliver(index, answer, record, notes)
+        const answer = await retried(() => alone(item))
+        // Not sent: refused here, so without `sent` (actions-core then reports the integration, not Drip).
+        if ('error' in answer) return refuse(item.index, answer.error)
+        deliver(item.index, answer, item.record, item.notes)
       } catch (error) {
-        refuse(index, error as DripActionError, record)
+        refuse(item.index, error as DripActionError, item.record)
       }
     })
-  const canGoAlone = single !== undefined || alone !== undefined
+  return { results, ready, refuse, deliver, sendAlone }
+}
 
-  if (everyAlone || (ready.length < SMALL_BATCH && canGoAlone)) {
+/**
+ * performBatch for records. A batch too small to be worth a batch request (SMALL_BATCH) goes out one by one
+ * (`alone`); a larger one to Drip's batch endpoint in requests of at most 1,000. A request Drip refuses gives each of
+ * its payloads Drip's status and message; nothing is thrown, so one bad request never fails payloads outside it.
+ */
+export async function sendRecords<P>(
+  request: RequestClient,
+  checked: CheckedSettings,
+  payloads: P[],
+  how: BatchSending<P>,
+  alone: SendAlone<P>
+): Promise<MultiStatusResponse> {
+  const { results, ready, refuse, deliver, sendAlone } = prepared(payloads, how.build, alone)
+  if (ready.length < SMALL_BATCH) {
     await sendAlone(ready)
     return results
   }
 
+  const kind = how.records
   const url = kind.batchUrl(checked.account)
   // One batch request; when Drip refuses it for a record it does not name, the records are isolated (see isolate).
   const sendChunk = async (records: Array<Ready<P>>): Promise<void> => {
@@ -226,7 +244,7 @@ export async function sendRecords<P>(
    * only the refused record fails, with Drip's reason, and the rest is delivered now.
    */
   const isolate = async (chunk: Array<Ready<P>>): Promise<void> => {
-    if (chunk.length <= REFUSED_BATCH_ALONE && canGoAlone) return sendAlone(chunk)
+    if (chunk.length <= REFUSED_BATCH_ALONE) return sendAlone(chunk)
     const half = Math.ceil(chunk.length / 2)
     await sendChunk(chunk.slice(0, half))
     await sendChunk(chunk.slice(half))
@@ -238,7 +256,13 @@ export async function sendRecords<P>(
   return results
 }
 
-/** A plan's result as a record: what the plan sends, for a batch sent one plan at a time. */
-function sentBy(planned: Built<Plan>): Built<JSONLikeObject> {
-  return 'error' in planned ? planned : { record: planned.record.sent, notes: planned.notes }
+/** performBatch when every payload goes alone (none of them has a batch endpoint): each built, then sent by `alone`. */
+export async function sendEachAlone<P>(
+  payloads: P[],
+  build: Builder<P>,
+  alone: SendAlone<P>
+): Promise<MultiStatusResponse> {
+  const { results, ready, sendAlone } = prepared(payloads, build, alone)
+  await sendAlone(ready)
+  return results
 }

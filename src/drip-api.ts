@@ -8,8 +8,8 @@ import { classifyDripError, dripErrorFrom, parseDripError } from './errors'
 import type { DripActionError } from './errors'
 import { DRIP_REST_API_VERSION, DRIP_SHOPPER_ACTIVITY_API_VERSION } from './versioning-info'
 
-// Drip's API as the actions call it: where each kind of record goes, the calls of actions that are not records, and
-// one way to send a request, shared by perform, performBatch, the pickers and the authentication test.
+// Drip's API as the actions call it: one way to send a request, shared by perform, performBatch, the pickers and the
+// authentication test, and (below) where each kind of request goes.
 
 const REST = `${DRIP_API_BASE_URL}/${DRIP_REST_API_VERSION}`
 const SHOPPER_ACTIVITY = `${DRIP_API_BASE_URL}/${DRIP_SHOPPER_ACTIVITY_API_VERSION}`
@@ -77,7 +77,7 @@ export async function accountIdsOfKey(
   return { account: checked.account, accounts: accounts.map((a) => String((a as { id?: unknown })?.id)) }
 }
 
-/** One page of a list of the account's (`GET /v2/:account_id/<list>?…`): Email Series, workflows, tags, fields. */
+/** One page of one of the account's lists (`GET /v2/:account_id/<list>?…`), for the pickers. */
 export function listPage(request: RequestClient, checked: CheckedSettings, list: string, query: URLSearchParams) {
   return dripRequest(request, `${REST}/${checked.account}/${list}?${query}`, { method: 'GET' }, checked)
 }

@@ -60,8 +60,8 @@ export const eventEmail: InputField = {
 }
 
 /**
- * The person an order, a cart, a tag change or a list is about. Not required of the runtime, whose refusal could
- * only name the key: the destination refuses an empty one itself, saying where the default looked.
+ * The person an event is about, for actions that refuse an empty one themselves, saying where the default looked
+ * (the runtime's refusal could only name the key).
  */
 export const eventPersonEmail: InputField = {
   ...eventEmail,
@@ -81,6 +81,48 @@ export const eventTime: InputField = {
   type: 'string',
   required: false,
   default: path('$.timestamp')
+}
+
+/** The currency of a v2 money amount, which Drip takes as an integer in the currency's smallest unit. */
+export const minorUnitCurrency: InputField = {
+  label: 'Currency',
+  description:
+    "The ISO 4217 code of the amount's currency: Drip takes the amount in the currency's smallest unit (cents for " +
+    'USD; JPY has none, KWD has three). Without one, cents.',
+  type: 'string',
+  required: false
+}
+
+const ACRONYMS = new Set(['id', 'sku', 'url'])
+
+/** Parts of an object field that are plain text, each labelled from its key (`address_1`: Address 1, `sku`: SKU). */
+export function textParts(keys: string[]): NonNullable<InputField['properties']> {
+  const labelOf = (key: string) =>
+    key
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .split('_')
+      .map((word) => (ACRONYMS.has(word.toLowerCase()) ? word.toUpperCase() : word[0].toUpperCase() + word.slice(1)))
+      .join(' ')
+  return Object.fromEntries(keys.map((key) => [key, { label: labelOf(key), type: 'string' }]))
+}
+
+/**
+ * The trait keys that fields read by default (`$.traits.<key>`, also inside `@if`), so that the traits a standard
+ * Drip field takes are not sent again as custom fields.
+ */
+export function traitKeysReadBy(fields: Record<string, InputField>): Set<string> {
+  const keys = new Set<string>()
+  const visit = (value: unknown) => {
+    if (typeof value === 'string') {
+      // Warehouse rows carry the same columns in properties (see Identify's defaults).
+      const match = /^\$\.(?:traits|properties)\.([^.[\]]+)/.exec(value)
+      if (match) keys.add(match[1])
+    } else if (value && typeof value === 'object') {
+      Object.values(value).forEach(visit)
+    }
+  }
+  Object.values(fields).forEach((field) => visit(field.default))
+  return keys
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -197,16 +239,6 @@ export const currency: InputField = {
   default: path('$.properties.currency')
 }
 
-/** The currency of a v2 money amount, which Drip takes as an integer in the currency's smallest unit. */
-export const minorUnitCurrency: InputField = {
-  label: 'Currency',
-  description:
-    "The ISO 4217 code of the amount's currency: Drip takes the amount in the currency's smallest unit (cents for " +
-    'USD; JPY has none, KWD has three). Without one, cents.',
-  type: 'string',
-  required: false
-}
-
 /** A money amount in currency units (Shopper Activity takes 12.34, not cents). */
 export function money(label: string, description: string, at?: string | string[]): InputField {
   const paths = Array.isArray(at) ? at : at ? [at] : []
@@ -217,19 +249,6 @@ export function money(label: string, description: string, at?: string | string[]
     required: false,
     ...(paths.length > 0 ? { default: firstOf(paths) } : {})
   }
-}
-
-const ACRONYMS = new Set(['id', 'sku', 'url'])
-
-/** Parts of an object field that are plain text, each labelled from its key (`address_1`: Address 1, `sku`: SKU). */
-export function textParts(keys: string[]): NonNullable<InputField['properties']> {
-  const labelOf = (key: string) =>
-    key
-      .replace(/([a-z])([A-Z])/g, '$1_$2')
-      .split('_')
-      .map((word) => (ACRONYMS.has(word.toLowerCase()) ? word.toUpperCase() : word[0].toUpperCase() + word.slice(1)))
-      .join(' ')
-  return Object.fromEntries(keys.map((key) => [key, { label: labelOf(key), type: 'string' }]))
 }
 
 /** The products of an order or cart, from Segment's `products` array (E-commerce spec V2). */
@@ -299,23 +318,4 @@ export function address(label: string): InputField {
     required: false,
     properties: addressParts
   }
-}
-
-/**
- * The trait keys that fields read by default (`$.traits.<key>`, also inside `@if`), so that the traits a standard
- * Drip field takes are not sent again as custom fields.
- */
-export function traitKeysReadBy(fields: Record<string, InputField>): Set<string> {
-  const keys = new Set<string>()
-  const visit = (value: unknown) => {
-    if (typeof value === 'string') {
-      // Warehouse rows carry the same columns in properties (see Identify's defaults).
-      const match = /^\$\.(?:traits|properties)\.([^.[\]]+)/.exec(value)
-      if (match) keys.add(match[1])
-    } else if (value && typeof value === 'object') {
-      Object.values(value).forEach(visit)
-    }
-  }
-  Object.values(fields).forEach((field) => visit(field.default))
-  return keys
 }

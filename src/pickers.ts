@@ -3,8 +3,8 @@ import type { Settings } from './generated-types'
 import { checkedSettings } from './credentials'
 import { listPage } from './drip-api'
 
-// Dynamic fields: the lists a Segment admin picks from while mapping (Email Series, workflows, tags, custom fields),
-// read from the admin's Drip account page by page. A Drip error comes back as the picker's message, never a crash.
+// Dynamic fields: the lists a Segment admin picks from while mapping, read from the admin's Drip account page by
+// page. A Drip error comes back as the picker's message, never a crash.
 
 const PAGE_SIZE = 100
 
@@ -16,7 +16,7 @@ interface Listed {
 
 /**
  * One page of a Drip list (`GET /v2/:account_id/<path>?page=N`), as picker choices. `key` is the list in Drip's body;
- * entries are objects with id and name (campaigns, workflows) or plain strings (tags, custom field keys).
+ * entries are objects with an id and a name, or plain strings (custom field keys).
  */
 export async function pickFrom(
   request: RequestClient,

@@ -1,4 +1,4 @@
-/** Drip's REST API: people, events, tags, unsubscribes, Email Series, workflows and the lists pickers read. */
+/** Drip's REST API: every request but Shopper Activity's. */
 export const DRIP_REST_API_VERSION = 'v2'
 
 /** Drip's Shopper Activity API: orders, carts and products. */

@@ -1,12 +1,12 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { send } from '../sending'
-import type { Sending } from '../sending'
+import { send } from '../plans'
+import type { PlanSending } from '../plans'
 import { eventPersonEmail } from '../fields'
 import { deletePlan } from '../records/lifecycle'
 
-const SENDING: Sending<Payload> = { plan: deletePlan }
+const SENDING: PlanSending<Payload> = { plan: deletePlan }
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Delete Person',

@@ -2,8 +2,8 @@ import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { restRecords } from '../drip-api'
-import { send, sendBatch } from '../sending'
-import type { Sending } from '../sending'
+import { send, sendBatch } from '../sync-modes'
+import type { Sending } from '../sync-modes'
 import {
   batch_size,
   email,

@@ -32,6 +32,13 @@ export function snakeCase(text: string): string {
     .replace(/^_+|_+$/g, '')
 }
 
+/** A trimmed, non-empty string, or undefined. */
+export function text(value: string | number | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined
+  const trimmed = String(value).trim()
+  return trimmed || undefined
+}
+
 /** A value the destination cannot do without, by its label: `{ value }`, or why the payload cannot be sent. */
 export function needed(value: string | undefined, label: string, what: string): { value: string } | { error: string } {
   const given = text(value)
@@ -39,7 +46,7 @@ export function needed(value: string | undefined, label: string, what: string): 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Values that go into a URL, and keys that go into a record
+// Values that go into a URL
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
@@ -86,6 +93,10 @@ function segmentProblem(form: string): string | undefined {
   return undefined
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Keys that go into a record
+// ---------------------------------------------------------------------------------------------------------------
+
 // Set on an object, `__proto__` replaces its prototype; Segment's mapping does just that with a sender's `__proto__`
 // key, whose own keys would then read as the object's.
 const PROTOTYPE_KEY = '__proto__'
@@ -112,13 +123,6 @@ export function withoutPrototypeKey<T extends object>(object: T, label: string, 
   const copy = {} as Record<string, unknown>
   for (const key of ownKeys(object, label, notes)) copy[key] = (object as Record<string, unknown>)[key]
   return copy as T
-}
-
-/** A trimmed, non-empty string, or undefined. */
-export function text(value: string | number | undefined): string | undefined {
-  if (value === undefined || value === null) return undefined
-  const trimmed = String(value).trim()
-  return trimmed || undefined
 }
 
 // ---------------------------------------------------------------------------------------------------------------

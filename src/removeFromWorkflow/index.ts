@@ -1,13 +1,13 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { send } from '../sending'
-import type { Sending } from '../sending'
+import { send } from '../plans'
+import type { PlanSending } from '../plans'
 import { eventPersonEmail, workflowId } from '../fields'
 import { pickFrom } from '../pickers'
 import { removeFromWorkflowPlan } from '../records/lifecycle'
 
-const SENDING: Sending<Payload> = { plan: removeFromWorkflowPlan }
+const SENDING: PlanSending<Payload> = { plan: removeFromWorkflowPlan }
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Remove from Workflow',

@@ -1,13 +1,13 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { send } from '../sending'
-import type { Sending } from '../sending'
+import { send } from '../plans'
+import type { PlanSending } from '../plans'
 import { joiningSubscriber } from '../fields'
 import { pickFrom } from '../pickers'
 import { campaignPlan } from '../records/lifecycle'
 
-const SENDING: Sending<Payload> = { plan: campaignPlan }
+const SENDING: PlanSending<Payload> = { plan: campaignPlan }
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Subscribe to Email Series',

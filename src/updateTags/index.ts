@@ -2,8 +2,8 @@ import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { restRecords } from '../drip-api'
-import { send, sendBatch } from '../sending'
-import type { Sending } from '../sending'
+import { send, sendBatch } from '../sync-modes'
+import type { Sending } from '../sync-modes'
 import { batch_size, enable_batching, eventPersonEmail, tagsToAdd, tagsToRemove } from '../fields'
 import { pickFrom } from '../pickers'
 import { removedTagsPayload, tagsPlan, tagsRecord } from '../records/lifecycle'
@@ -13,6 +13,7 @@ const SUBSCRIBERS = restRecords('subscribers')
 const tagPicker = (request: RequestClient, { settings, page }: { settings: Settings; page?: string }) =>
   pickFrom(request, settings, { path: 'tags', key: 'tags', page })
 
+// Alone, a person's two changes are two calls; a batch carries both per person in one subscribers/batches request.
 const SENDING: Sending<Payload> = {
   records: SUBSCRIBERS,
   build: tagsRecord,
@@ -37,7 +38,6 @@ const action: ActionDefinition<Settings, Payload> = {
     tags: tagPicker,
     remove_tags: tagPicker
   } as unknown as ActionDefinition<Settings, Payload>['dynamicFields'],
-  // Alone, a person's two changes are two calls; a batch carries both per person in one subscribers/batches request.
   syncMode: {
     label: 'How rows sync',
     description:

@@ -1,0 +1,153 @@
+// The pull requests the destination reaches segmentio/action-destinations in (docs/pull-requests.md describes each).
+// `npm run export -- --pr N DIR` writes the folder as it stands after PR N: src/ without what the later PRs add.
+// Each PR lists what it adds to the folder as the PR before it left it, by structure wherever it can: files and
+// folders, sections of a module (by the title of their banner comment), and names (a declaration, or within it a
+// property, an array element or a test block: `action.syncMode` is the syncMode property of `action`). What a later
+// PR changes rather than adds is a rewrite (the exact text now, and before) or an import it moves to another module.
+// The export fails when anything listed here is not found exactly once, so the table cannot quietly go stale.
+//
+// Adding a PR: append it here with what it adds (the PR before it then lacks all of that), list its modules in
+// test/project/export-stages.test.ts, describe it in docs/pull-requests.md, and write the snapshots of every PR whose
+// tests it changes (npm run check:export -- --pr N --update). CI checks every PR this table lists.
+
+export interface Stage {
+  pr: number
+  title: string
+  adds: {
+    /** Files and folders, relative to src/ (an action's folder brings its tests and snapshots). */
+    files?: string[]
+    /** Sections of a module, by the title of their banner comment. */
+    sections?: Record<string, string[]>
+    /** Declarations, properties, array elements and test blocks, by name. */
+    names?: Record<string, string[]>
+  }
+  /** Text this PR rewrites: file → pairs of [as it reads from this PR on, as it read before]; any run of white space matches any other. */
+  rewrites?: Record<string, Array<[string, string]>>
+  /** Imports this PR moves to another module: file → pairs of [module from this PR on, module before]. */
+  imports?: Record<string, Array<[string, string]>>
+}
+
+const ORIGINAL_DESCRIPTION = "description: 'Send Segment analytics events and user profile details to Drip',"
+const SHOPPER_DESCRIPTION =
+  "description: 'Send Segment identify and track calls to Drip as people and events, and e-commerce events as orders and carts.',"
+
+export const STAGES: Stage[] = [
+  {
+    pr: 1,
+    title: 'Identify and Track Event, improved and upgrade-safe',
+    // Everything the later PRs do not add: the definition, Identify and Track Event, and what they share.
+    adds: {}
+  },
+  {
+    pr: 2,
+    title: 'Shopper Activity: orders, carts and products',
+    adds: {
+      files: ['orderActivity', 'cartActivity', 'productActivity', 'records/shopper-activity.ts', 'records/shapes.ts'],
+      sections: {
+        'fields.ts': ['Shopper Activity (orders, carts, products)'],
+        'presets.ts': ["Shopper Activity: Segment's e-commerce events (E-commerce spec V2)"]
+      },
+      names: {
+        'index.ts': ['actions.orderActivity', 'actions.cartActivity', 'actions.productActivity'],
+        'fields.ts': ['eventPersonEmail'],
+        'drip-api.ts': ['SHOPPER_ACTIVITY', 'shopperActivityRecords'],
+        'versioning-info.ts': ['DRIP_SHOPPER_ACTIVITY_API_VERSION'],
+        'records/values.ts': ['withoutUndefined', 'currencyCode'],
+        'presets.ts': ['forEvents', 'presets.handledElsewhere', 'presets.orderPresets', 'presets.cartPreset']
+      }
+    },
+    rewrites: {
+      'index.ts': [[SHOPPER_DESCRIPTION, ORIGINAL_DESCRIPTION]],
+      'presets.ts': [
+        [
+          'subscribe: `type = "track" and ${handledElsewhere.map((event) => `event != "${event}"`).join(\' and \')}`,',
+          'subscribe: \'type = "track"\','
+        ]
+      ]
+    }
+  },
+  {
+    pr: 3,
+    title: 'Lifecycle: tags, unsubscribes, deletion (onDelete), Email Series and workflows',
+    adds: {
+      files: [
+        'updateTags',
+        'unsubscribe',
+        'deletePerson',
+        'subscribeToCampaign',
+        'startWorkflow',
+        'removeFromWorkflow',
+        'records/lifecycle.ts',
+        'plans.ts'
+      ],
+      sections: {
+        'fields.ts': ['Lifecycle (tags, Email Series, workflows)'],
+        'drip-api.ts': [
+          'Calls: actions whose requests are not records (tags, unsubscribes, deletion, Email Series, workflows)'
+        ],
+        'records/values.ts': ['Values that go into a URL'],
+        'presets.ts': ["Lifecycle: Engage audiences, Segment's unsubscribe and deletion events"]
+      },
+      names: {
+        'index.ts': [
+          'actions.updateTags',
+          'actions.unsubscribe',
+          'actions.deletePerson',
+          'actions.subscribeToCampaign',
+          'actions.startWorkflow',
+          'actions.removeFromWorkflow',
+          'destination.onDelete'
+        ],
+        'drip-api.ts': ['UNSUBSCRIBES'],
+        'batches.ts': ['sendEachAlone'],
+        'records/values.ts': ['needed'],
+        'records/shapes.ts': ['JoiningSubscriber'],
+        'presets.ts': ['presets.lifecyclePresets']
+      }
+    },
+    rewrites: {
+      'presets.ts': [
+        [
+          'const handledElsewhere = [...SHOPPER_ACTIVITY_EVENTS, ...LIFECYCLE_EVENTS]',
+          'const handledElsewhere = SHOPPER_ACTIVITY_EVENTS'
+        ]
+      ],
+      'index.ts': [
+        [
+          "description:\n    'Send Segment identify and track calls to Drip as people and events; e-commerce events as orders and carts; ' +\n    'Engage audiences as tags; unsubscribes, deletions, Email Series and workflows.',",
+          SHOPPER_DESCRIPTION
+        ]
+      ]
+    }
+  },
+  {
+    pr: 4,
+    title: 'Warehouse sync modes (Reverse ETL)',
+    adds: {
+      files: ['sync-modes.ts'],
+      sections: {
+        'records/lifecycle.ts': ['Warehouse rows (Reverse ETL): what a row that left the model undoes']
+      },
+      names: {
+        'identify/index.ts': ['action.syncMode', 'fields.deleted_row', 'SENDING.removal'],
+        'trackEvent/index.ts': ['action.syncMode'],
+        'orderActivity/index.ts': ['action.syncMode'],
+        'updateTags/index.ts': ['action.syncMode', 'SENDING.removal']
+      }
+    },
+    imports: {
+      'identify/index.ts': [['../sync-modes', '../sending']],
+      'trackEvent/index.ts': [['../sync-modes', '../sending']],
+      'orderActivity/index.ts': [['../sync-modes', '../sending']],
+      'updateTags/index.ts': [['../sync-modes', '../plans']]
+    }
+  }
+]
+
+export const FINAL = STAGES[STAGES.length - 1].pr
+
+export function stage(pr: number): Stage {
+  const found = STAGES.find((s) => s.pr === pr)
+  if (!found) throw new Error(`There is no PR ${pr}: the series is ${STAGES.map((s) => s.pr).join(', ')}.`)
+  return found
+}
