@@ -173,17 +173,28 @@ function namedWithin(node: ts.Node, name: string): ts.Node[] {
   return found
 }
 
-/** The text without what `path` names: `a` a top-level declaration, `a.b` what is named b within a, and so on. */
+/**
+ * The text without what `path` names: `a` a top-level declaration, `a.b` what is named b within a, and so on. A name
+ * may hold dots itself (a test block `describe('Drip.identify', ...)`): every way of reading the path is tried, and
+ * it must name exactly one node.
+ */
 function withoutNamed(file: string, text: string, namePath: string, fail: Fail): string {
-  const [top, ...inner] = namePath.split('.')
   const source = parse(file, text)
-  let nodes: ts.Node[] = source.statements.filter((statement) => statementName(statement) === top)
-  for (const name of inner) {
-    if (nodes.length !== 1) break
-    nodes = namedWithin(nodes[0], name)
-  }
+  const nodes = lookUp(namePath.split('.'), (name) => source.statements.filter((s) => statementName(s) === name))
   if (nodes.length !== 1) throw fail(`${file}: ${namePath} is found ${nodes.length} times, not once`)
   return cut(text, nodes[0])
+}
+
+/** The nodes `segments` name, the first name (one segment or several joined by dots) among `named(name)`. */
+function lookUp(segments: string[], named: (name: string) => ts.Node[]): ts.Node[] {
+  const found: ts.Node[] = []
+  for (let n = 1; n <= segments.length; n++) {
+    const rest = segments.slice(n)
+    for (const node of named(segments.slice(0, n).join('.'))) {
+      found.push(...(rest.length === 0 ? [node] : lookUp(rest, (name) => namedWithin(node, name))))
+    }
+  }
+  return found
 }
 
 const BANNER_RULE = /^\/\/ -{20,}$/

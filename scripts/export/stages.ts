@@ -2,7 +2,9 @@
 // `npm run export -- --pr N DIR` writes the folder as it stands after PR N: src/ without what the later PRs add.
 // Each PR lists what it adds to the folder as the PR before it left it, by structure wherever it can: files and
 // folders, sections of a module (by the title of their banner comment), and names (a declaration, or within it a
-// property, an array element or a test block: `action.syncMode` is the syncMode property of `action`). What a later
+// property, an array element or a test block: `action.syncMode` is the syncMode property of `action`, and
+// `Drip.identify.warehouse rows (sync mode Delete)` that describe block within the test block `Drip.identify`). An
+// action's folder brings its own tests; a test of an action an earlier PR adds goes by name with what it tests. What a later
 // PR changes rather than adds is a rewrite (the exact text now, and before) or an import it moves to another module.
 // The export fails when anything listed here is not found exactly once, so the table cannot quietly go stale.
 //
@@ -132,7 +134,12 @@ export const STAGES: Stage[] = [
         'identify/index.ts': ['action.syncMode', 'fields.deleted_row', 'SENDING.removal'],
         'trackEvent/index.ts': ['action.syncMode'],
         'orderActivity/index.ts': ['action.syncMode'],
-        'updateTags/index.ts': ['action.syncMode', 'SENDING.removal']
+        'updateTags/index.ts': ['action.syncMode', 'SENDING.removal'],
+        'identify/__tests__/index.test.ts': ['Drip.identify.warehouse rows (sync mode Delete)'],
+        'updateTags/__tests__/index.test.ts': [
+          'Drip.updateTags.takes the tag off the people whose row left the model (warehouse sync mode Mirror)',
+          'Drip.updateTags.in a batch, adds the tag for rows entering the model and takes it off for rows leaving it (Mirror)'
+        ]
       }
     },
     imports: {
