@@ -6,8 +6,8 @@ import ts from 'typescript'
 import { COMPILER_OPTIONS } from '../../scripts/export/compiler-options'
 
 // The PR series (npm run export -- --pr N; docs/pull-requests.md): every PR's folder, exported at once, holds exactly
-// its own modules, actions and tests and nothing of a later PR; its generated types are what its own fields give;
-// it reads as written by hand (prettier-clean, no declaration it does not use, no empty section); it compiles under
+// its own modules, actions and tests and nothing of a later PR; its generated types and metadata.json are what its
+// own definition gives; it reads as written by hand (prettier-clean, no declaration it does not use, no empty section); it compiles under
 // action-destinations' compiler settings; and each PR's description lists the files it touches.
 // (Its tests and snapshots, under that repository's jest, are npm run check:export -- --pr N.)
 
@@ -96,15 +96,26 @@ describe.each(PRS)('PR %i', (pr) => {
     const ours = (file: string) => {
       const [first] = file.split('/')
       if (first === '__tests__' || file === 'generated-types.ts' || modulesOf(pr).includes(file)) return true
+      if (file === 'metadata.json') return true
       return (
         actions.includes(first) && (file.startsWith(`${first}/__tests__/`) || file === `${first}/generated-types.ts`)
       )
     }
-    const expected = filesUnder(path.join(ROOT, 'src')).filter(ours).sort()
+    const expected = [...filesUnder(path.join(ROOT, 'src')), 'metadata.json'].filter(ours).sort()
     expect(filesUnder(folder(pr)).sort()).toEqual(expected)
     expect(expected).toEqual(
       expect.arrayContaining([...modulesOf(pr), ...actions.map((a) => `${a}/generated-types.ts`)])
     )
+  })
+
+  it('has the metadata.json of its own definition: its actions, and sync modes from PR 4 on', () => {
+    const metadata = JSON.parse(read(pr, 'metadata.json')) as {
+      actions: Record<string, { syncMode: unknown }>
+      presets: Array<{ partnerAction: string }>
+    }
+    expect(Object.keys(metadata.actions).sort()).toEqual(actionsOf(pr).sort())
+    expect(metadata.presets.every((preset) => actionsOf(pr).includes(preset.partnerAction))).toBe(true)
+    expect(metadata.actions.identify.syncMode === null).toBe(pr < 4)
   })
 
   it('declares nothing it does not use', () => {
@@ -134,7 +145,13 @@ it("each PR's generated types are what npm run types writes from that PR's field
 
 it('every PR is as prettier formats it under the repository settings', () => {
   const prettier = path.join(ROOT, 'node_modules', 'prettier', 'bin', 'prettier.cjs')
-  const result = run([prettier, '--config', path.join(ROOT, '.prettierrc.json'), '--check', ...PRS.map(folder)])
+  // metadata.json aside: action-destinations' prettier ignores it, and the generator's JSON is not prettier's.
+  const modules = PRS.flatMap((pr) =>
+    filesUnder(folder(pr))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => path.join(folder(pr), file))
+  )
+  const result = run([prettier, '--config', path.join(ROOT, '.prettierrc.json'), '--check', ...modules])
   expect(result.stderr).toBe('')
   expect(result.status).toBe(0)
 })
