@@ -81,7 +81,7 @@ export function keepSnapshots(dir: string, pr = FINAL): string[] {
     for (const file of obsolete) rmSync(path.join(SRC, file))
     const written = [...snapshots].filter(([file]) => changed(file))
     return [
-      ...obsolete.map((file) => `src/${file}`),
+      ...obsolete.map((file) => `src/${file} (removed: jest no longer writes it)`),
       ...written.map(([file, content]) => write(path.join(SRC, file), content))
     ]
   }
