@@ -3,7 +3,15 @@ import os from 'os'
 import { parseArgs } from 'util'
 import { coldStart, connectionsUsed, cpuPerEvent, requestsSpent, runnerScaling } from './measure'
 import { BATCH_WINDOW_MS, STRATEGIES, trafficSimulation, type Source } from './traffic'
-import { chaosRun, refusedRecordCost, SEGMENT_ATTEMPTS, WAYS, type ChaosReport, type WayReport } from './chaos'
+import {
+  chaosRun,
+  chaosTable,
+  refusedRecordCost,
+  SEGMENT_ATTEMPTS,
+  WAYS,
+  type ChaosReport,
+  type WayReport
+} from './chaos'
 
 // `npm run bench`: what this destination costs, measured side by side in one run.
 //   1. Drip requests per 10,000 events (5,000 identify + 5,000 track), and per 5,000 orders, batching off and on
@@ -237,21 +245,7 @@ async function main() {
       `through onBatch (batches of 500) and through onEvent, 1 person in ${refusedEvery} refused by Drip, a share of ` +
       `requests failing; Segment's ${SEGMENT_ATTEMPTS} attempts (tools/bench/chaos.ts)`
   )
-  say(
-    '   faults  way      delivered  by attempt 1/2/3/4/5       exhausted  other failed  refused told  lost  requests  in-call retries'
-  )
-  for (const r of chaos) {
-    for (const way of WAYS) {
-      const w = r[way]!
-      const byAttempt = [1, 2, 3, 4, 5].map((n) => w.attempts[n] ?? 0).join('/')
-      say(
-        `   ${`${r.rate * 100}%`.padEnd(6)}  ${way.padEnd(7)}  ${String(w.delivered).padStart(9)}  ${byAttempt.padEnd(24)} ` +
-          `${String(w.exhausted).padStart(9)}  ${String(w.goodFailed.length - w.exhausted).padStart(12)}  ` +
-          `${`${w.refused - w.refusedMisreported.length}/${w.refused}`.padStart(12)}  ${String(w.lost.length).padStart(4)}  ` +
-          `${String(w.requests).padStart(8)}  ${String(w.inCallRetries).padStart(15)}`
-      )
-    }
-  }
+  for (const line of chaosTable(chaos)) say(`   ${line}`)
   const clean = (w: WayReport) => w.lost.length === 0 && w.refusedMisreported.length === 0
   const tenPercent = chaos[1]
   say(
