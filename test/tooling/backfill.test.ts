@@ -398,8 +398,8 @@ describe('inputs a backfill meets', () => {
 })
 
 // The damaged archive's size: BACKFILL_PEOPLE people (an identify and a track each). The suite runs 1,000 (2,000
-// events); `BACKFILL_PEOPLE=10000 npx jest test/tooling/backfill.test.ts -t 'a year of history'` runs the 20,000-event
-// archive (docs/backfill.md has its figures).
+// events); `BACKFILL_PEOPLE=10000 npx jest test/tooling/backfill.test.ts -t 'a year of history' --testTimeout=900000`
+// runs the 20,000-event archive once and prints what each run did (docs/backfill.md has its figures).
 const PEOPLE = Number(process.env.BACKFILL_PEOPLE ?? 1000)
 
 describe('a year of history, damaged: the whole backfill through a dry run, a Ctrl-C, an error and a resume', () => {
@@ -504,6 +504,7 @@ describe('a year of history, damaged: the whole backfill through a dry run, a Ct
   const batchSize = 80
   const events = (PEOPLE * 2).toLocaleString('en-US')
   it(`${events} events over 8 files: each valid one lands once, names byte for byte, the damage named where it is`, async () => {
+    const began = Date.now()
     const { dir, expected, malformed, paths, items } = damagedArchive(PEOPLE)
     // The archive does what it is for: names fall on chunk boundaries in every file, the cut one included.
     const split = await Promise.all(paths.map(splits))
@@ -563,5 +564,20 @@ describe('a year of history, damaged: the whole backfill through a dry run, a Ct
     expect(held.event_count).toBe(expected.events.size)
     expect(new Map(held.events.map((e) => [e.email, e.properties.name]))).toEqual(expected.events)
     expect(held.events).toHaveLength(expected.events.size)
+
+    if (process.env.BACKFILL_PEOPLE) {
+      const figures = {
+        linesInArchive: PEOPLE * 2 + malformed.length,
+        validItemsReadable: items,
+        chunkBoundariesInsideACharacter: split,
+        cutAt: cut.exec(rest.stdout)?.[0],
+        deliveredBeforeCtrlC: delivered(first.stdout),
+        checkpointAfterError: beforeLast,
+        deliveredByResume: delivered(rest.stdout),
+        dripHolds: { people: held.people.length, events: held.event_count, subscriberWrites: held.subscriber_writes },
+        seconds: (Date.now() - began) / 1000
+      }
+      process.stdout.write(`backfill of ${events} events: ${JSON.stringify(figures, null, 2)}\n`)
+    }
   })
 })
