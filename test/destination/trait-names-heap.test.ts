@@ -1,24 +1,19 @@
-import { spawnSync } from 'child_process'
-import path from 'path'
+import { inHeapOfItsOwn } from '../helpers'
 
 // What the destination keeps of what senders send: 3,000 identifies through Destination.onEvent, each with one
 // trait name of 20,000 characters that no other has (a third as Other Traits, a third in traits.custom_fields, a
-// third as Other Traits in Drip's style), and the heap after GC read every 250 of them. In a process of its own
-// (test/fixtures/trait-names-heap.ts), to call gc() and read a heap no other test shares.
+// third as Other Traits in Drip's style), and the heap after GC read every 250 of them
+// (test/fixtures/trait-names-heap.ts).
 
 it('keeps under 16 MB of 3,000 unique 20,000-character trait names, wherever they become custom fields', () => {
-  const child = spawnSync(
-    process.execPath,
-    ['--expose-gc', '-r', 'ts-node/register/transpile-only', 'test/fixtures/trait-names-heap.ts', '3000'],
-    { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' }
-  )
-  expect(child.stderr).toBe('')
-  const { names, nameLength, requests, grown } = JSON.parse(child.stdout) as {
+  const { printed, stderr } = inHeapOfItsOwn<{
     names: number
     nameLength: number
     requests: number
     grown: { held: number; released: number }
-  }
+  }>('trait-names-heap.ts', '3000')
+  expect(stderr).toBe('')
+  const { names, nameLength, requests, grown } = printed
   expect({ names, nameLength, requests }).toEqual({ names: 3000, nameLength: 20_000, requests: 3000 })
   // The reading sees what is held: actions-core's Destination keeps each response with its request's body (over
   // 20 KB each here) until its owner lets them go, so 250 of them are over 5 MB.
