@@ -8,9 +8,8 @@ import { identify, ndjson, runMain, start, tmp } from './run-cli'
 // on a loaded machine), and as a process where the process is the point (a reader that goes away, signals).
 
 // The destination's own routing (batches under 72 records out one by one), as the command has it, not the tests' (see
-// setup.ts).
-// And an account whose hourly budget is 5 batch requests, not Drip's 50, so stopping at it takes a tenth of the events
-// (the runner goes by what the simulator answers; its plan by DRIP_HOURLY_BATCH_REQUESTS).
+// setup.ts); and an account whose hourly budget is 5 batch requests, not Drip's 50, so that stopping at it takes a
+// tenth of the events (the runner goes by what the simulator answers; its plan by DRIP_HOURLY_BATCH_REQUESTS).
 jest.mock('../../src/constants', () => ({
   ...jest.requireActual('../../src/constants'),
   DRIP_HOURLY_BATCH_REQUESTS: 5
