@@ -787,7 +787,8 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
       incomplete: (incomplete) => write(JSON.stringify({ kind: 'incomplete', ...incomplete })),
       end(summary, state, plan, clock) {
         const target = options.live && !options.dryRun ? 'live' : 'simulator'
-        const { failures: _failures, delivered, ...rest } = summary
+        // `failures` is the part of `reasons` a later hour tries again (see totals): not for the reader.
+        const { delivered, ...rest } = { ...summary, failures: undefined }
         if (options.dryRun) {
           const { single, batch, hours } = planNumbers(summary, plan)
           write(
