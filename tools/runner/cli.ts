@@ -468,11 +468,14 @@ function totals(passes: Pass[]): Totals {
  */
 export function commandLine(io: Pick<CliIO, 'env' | 'program'>, args: string[]): string {
   const quoted = args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`))
-  const { npm_lifecycle_event: event, npm_package_name: name, npm_config_loglevel: loglevel } = io.env
+  const { npm_lifecycle_event: event, npm_lifecycle_script: script, npm_package_name: name } = io.env
   let program: string
   if (event === 'start' && name === 'actions-drip') {
-    program = `npm start${loglevel === 'silent' ? ' -s' : ''}${args.length > 0 ? ' --' : ''}`
-  } else if (event === 'npx' || (io.program && /[\\/]node_modules[\\/]/.test(io.program))) {
+    program = `npm start${io.env.npm_config_loglevel === 'silent' ? ' -s' : ''}${args.length > 0 ? ' --' : ''}`
+  } else if (
+    (event === 'npx' && /^'?actions-drip\b/.test(script ?? '')) ||
+    (io.program && /[\\/]node_modules[\\/]/.test(io.program))
+  ) {
     program = 'npx actions-drip'
   } else program = io.program ? `node ${path.relative(process.cwd(), io.program) || io.program}` : 'actions-drip'
   return [program, ...quoted].join(' ')
