@@ -58,7 +58,10 @@ async function child(argv: string[]) {
   process.stdout.write(`${JSON.stringify({ code, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`)
 }
 
-const kind = (run: Child, name: string) => run.lines.find((line) => line.kind === name) as Record<string, any>
+/** The numbers of a plan or summary line that the measurement reads. */
+type Numbers = Record<'wouldSend' | 'requests' | 'singleRequests' | 'batchRequests' | 'budgetHours', number> &
+  Record<'held' | 'heldPeople' | 'delivered', number> & { simulator: { budgetHours: number; clockAheadMs: number } }
+const kind = (run: Child, name: string) => run.lines.find((line) => line.kind === name) as unknown as Numbers
 const n = (value: number) => value.toLocaleString('en-US')
 
 async function measure(events: number) {
