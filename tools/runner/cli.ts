@@ -229,7 +229,8 @@ export async function main(io: CliIO): Promise<number> {
           // Drip said the budget is spent (a 429), or that this was its last request: nothing more goes this hour.
           if (result.outcome === 'deferred' || result.budgetLeft?.remaining === 0) budget.abort('BUDGET')
         },
-        takenBefore: (item, key) => checkpoint.took(...ref(item), key) || seen.took(...ref(item), key),
+        takenBefore: (item, key) => checkpoint.took(...ref(item), key),
+        settledBefore: (item, key) => seen.took(...ref(item), key),
         onTaken: (item, key) => checkpoint.addPart(...ref(item), key),
         onFinal: (item, key) => seen.addPart(...ref(item), key),
         onSettled: (item) => {

@@ -364,6 +364,7 @@ export function planText(summary: RunSummary & { alreadyDelivered?: number }, fa
       ? [`${label('identifies sent ahead')}${summary.sentAhead} (each person's first, before the rest)`]
       : []),
     `  rejected before sending    ${summary.rejected}`,
+    ...(summary.failed ? [`${label("failed (the dry run's Drip)")}${summary.failed}`] : []),
     ...heldLine(summary, facts.held, true),
     `  skipped (nothing to send)  ${summary.skipped}`,
     `  single requests            ${single} (${(single / DRIP_HOURLY_SINGLE_REQUESTS).toFixed(1)} h of Drip's ${DRIP_HOURLY_SINGLE_REQUESTS.toLocaleString('en-US')} an hour)`,
@@ -380,7 +381,12 @@ export function planText(summary: RunSummary & { alreadyDelivered?: number }, fa
     }`
   )
   lines.push(...incompleteFiles(summary.incomplete))
-  lines.push(...counted('why events would be rejected:', summary.reasons))
+  lines.push(
+    ...counted(
+      summary.failed ? 'why events would be rejected or failed:' : 'why events would be rejected:',
+      summary.reasons
+    )
+  )
   lines.push(...counted('values left out of events to send:', summary.notes))
   return lines.join('\n')
 }

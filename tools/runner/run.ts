@@ -71,6 +71,8 @@ export interface RunOptions {
    * sent there again. An item taken in all its subscriptions is best left out of the input altogether.
    */
   takenBefore?: (item: ItemRef, subscription: string) => boolean
+  /** Whether this item ended for good in this subscription earlier in this run (see onFinal): not sent again. */
+  settledBefore?: (item: ItemRef, subscription: string) => boolean
   /** Called as soon as Drip took an item in one subscription (a 2xx for it). */
   onTaken?: (item: ItemRef, subscription: string) => void
   /** Called with each result whose outcome is final, in one subscription (see onSettled). */
@@ -244,13 +246,16 @@ export class Runner {
         this.report({ ...describe(where, event), outcome: 'skipped', message: 'no mapping subscribes to this event' })
       return
     }
-    // Where an earlier run saw Drip take it, it does not go again.
-    const matched = subscribed.filter((m) => !this.options.takenBefore?.(itemRef(where), m.key))
+    // Where an earlier run saw Drip take it, or this one saw it end for good, it does not go again.
+    const ref = itemRef(where)
+    const taken = (m: Matcher) => Boolean(this.options.takenBefore?.(ref, m.key))
+    const matched = subscribed.filter((m) => !taken(m) && !this.options.settledBefore?.(ref, m.key))
+    const delivered = subscribed.filter((m) => !matched.includes(m)).every(taken)
     if (matched.length === 0) {
-      this.options.onSettled?.({ ...itemRef(where), delivered: true, final: true })
+      this.options.onSettled?.({ ...ref, delivered, final: true })
       return
     }
-    this.unsettled.set(itemKey(where), { ...itemRef(where), left: matched.length, delivered: true, final: true })
+    this.unsettled.set(itemKey(where), { ...ref, left: matched.length, delivered, final: true })
     if (item.held) {
       const held = matched.map((m) => ({
         ...describe(where, event),
