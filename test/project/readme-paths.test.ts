@@ -96,7 +96,7 @@ function commandProblems(code: string): string[] {
 
 /** A file a command reads: in the repository, or named as the reader's own (`my-...`). */
 const readable = (file: string) =>
-  /^(\.\/)?my-/.test(file) || /^[A-Z]+$/.test(file) || existsSync(path.join(ROOT, file))
+  /^(\.\/)?my-/.test(file) || /^[A-Z]+$/.test(file) || PATTERN.test(file) || existsSync(path.join(ROOT, file))
 
 function problemsOf(doc: string): Problem[] {
   const problems: Problem[] = []

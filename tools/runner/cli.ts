@@ -840,7 +840,10 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
   const folder = options.source !== '-' && existsSync(options.source) && statSync(options.source).isDirectory()
   const pathOf: PathOf = (file) =>
     options.source === '-' ? 'stdin' : folder && file ? path.join(options.source, file) : options.source
-  if (!options.quiet) write(`${options.dryRun ? 'Planning' : 'Replaying'} ${source} via ${mode} → ${target.label}\n`)
+  // A dry run's plan follows at once, unless lines per event come first.
+  const gap = options.dryRun && !options.perEvent ? '' : '\n'
+  if (!options.quiet)
+    write(`${options.dryRun ? 'Planning' : 'Replaying'} ${source} via ${mode} → ${target.label}${gap}`)
   const shown = (outcome: EventResult['outcome']) =>
     options.dryRun
       ? shownInDryRun(outcome)
