@@ -163,7 +163,9 @@ it('reads stdin once: calls before a person identifies there are held back, the 
   expect(results.map((r) => `${r.position} ${r.outcome}`)).toEqual(['1 held', '2 delivered', '3 delivered'])
   expect(summary).toMatchObject({ delivered: 2, held: 1, heldPeople: 1 })
   expect(received()).toEqual(['subscribers a@example.com', 'events a@example.com'])
-  expect(run.stderr).toMatch(/^actions-drip: held back 1 call of 1 person the input never identifies/)
+  expect(run.stderr).toMatch(
+    /^actions-drip: held back 1 call of 1 person no identify came before on stdin: .* Give the file instead of stdin/
+  )
 })
 
 describe('the first pass', () => {

@@ -14,6 +14,8 @@ import {
   AHEAD,
   aheadItems,
   Consent,
+  HELD_STDIN,
+  HELD_UNIDENTIFIED,
   indexArchive,
   People,
   streamOrdered,
@@ -31,6 +33,7 @@ import {
   resultLine,
   stateText,
   summaryText,
+  heldPeopleInWords,
   type HeldCounts,
   type PathOf,
   type PlanFacts,
@@ -182,6 +185,8 @@ export async function main(io: CliIO): Promise<number> {
   const hold = !options.sendUnidentified
   const heldOnStdin = { heldPeople: new Set<string>() }
   const consent = new Consent(people, hold)
+  // Calls held back because their person has no identify (before them, on stdin): the rest wait for a first identify.
+  const heldCalls = { unidentifiedEvents: 0 }
   try {
     const refused = await target.check()
     if (refused) {
@@ -212,7 +217,7 @@ export async function main(io: CliIO): Promise<number> {
       const budget = new AbortController()
       const stopped = () => budget.abort(stop.signal.reason)
       stop.signal.addEventListener('abort', stopped)
-      const pass: Pass = { summary: undefined as unknown as RunSummary, retried: 0, alreadyDelivered: 0 }
+      const counts = { retried: 0, alreadyDelivered: 0 }
       const runner = new Runner({
         definition: target.definition,
         settings: target.settings,
@@ -224,6 +229,9 @@ export async function main(io: CliIO): Promise<number> {
         },
         onResult: (result) => {
           consent.result(result)
+          if (result.outcome === 'held' && (result.message === HELD_UNIDENTIFIED || result.message === HELD_STDIN)) {
+            heldCalls.unidentifiedEvents++
+          }
           output.result(result, progress.clear)
           progress.result(result)
           // Drip said the budget is spent (a 429), or that this was its last request: nothing more goes this hour.
@@ -236,7 +244,7 @@ export async function main(io: CliIO): Promise<number> {
         onSettled: (item) => {
           if (item.delivered) checkpoint.add(...ref(item))
           if (item.final) seen.add(...ref(item))
-          else if (item.ahead === undefined) pass.retried++
+          else if (item.ahead === undefined) counts.retried++
         },
         afterCall: () => {
           if (Date.now() - savedAt >= target.saveEveryMs()) persist()
@@ -248,7 +256,7 @@ export async function main(io: CliIO): Promise<number> {
         const skip = (rank: number, at: { file?: string; position: number }) => {
           if (seen.has(AHEAD, rank)) return true
           const before = checkpoint.has(AHEAD, rank) || checkpoint.has(at.file, at.position)
-          if (before) pass.alreadyDelivered++
+          if (before) counts.alreadyDelivered++
           return before
         }
         const ahead = aheadItems(index, skip, (rank, email) => consent.expect(rank, email))
@@ -265,21 +273,21 @@ export async function main(io: CliIO): Promise<number> {
         const fresh = (item: RunItem) => {
           if (item.broken || !done(item.file, item.position)) return true
           // A first identify sent ahead was counted where it was skipped ahead.
-          if (!seen.has(item.file, item.position) && !item.sentAhead) pass.alreadyDelivered++
+          if (!seen.has(item.file, item.position) && !item.sentAhead) counts.alreadyDelivered++
           return false
         }
         await runner.run(skipping(items, fresh), budget.signal)
       }
-      pass.summary = runner.summary
+      const summary = runner.summary
       stop.signal.removeEventListener('abort', stopped)
-      passes.push(pass)
+      passes.push({ summary, ...counts })
       persist()
-      if (pass.summary.interrupted !== 'BUDGET' || !(options.wait || (options.dryRun && !options.unlimited))) break
+      if (summary.interrupted !== 'BUDGET' || !(options.wait || (options.dryRun && !options.unlimited))) break
       progress.clear()
       const waited = await target.waitForBudget(stop.signal)
       if (!options.dryRun) io.stderr.write(`${waited}\n`)
       if (stop.signal.aborted) {
-        pass.summary.interrupted = String(stop.signal.reason)
+        summary.interrupted = String(stop.signal.reason)
         break
       }
       progress.rewind()
@@ -303,8 +311,8 @@ export async function main(io: CliIO): Promise<number> {
   const total = totals(passes)
   if (index) total.incomplete = index.incomplete
   const held: HeldCounts = index
-    ? { events: total.held, people: hold ? index.unidentified : 0, undelivered: consent.undelivered }
-    : { events: total.held, people: heldOnStdin.heldPeople.size, undelivered: 0 }
+    ? { ...heldCalls, events: total.held, people: hold ? index.unidentified : 0, undelivered: consent.undelivered }
+    : { ...heldCalls, events: total.held, people: heldOnStdin.heldPeople.size, undelivered: 0, stdin: true }
   const plan: PlanFacts = {
     ahead: index?.ahead ?? 0,
     held,
@@ -365,13 +373,15 @@ function incompleteHint(options: Options, total: Totals): string {
 
 function heldHint(options: Options, io: CliIO, held: HeldCounts): string {
   const lines: string[] = []
-  const calls = plural(held.events, 'call')
   if (held.people > 0) {
     const sendThem = commandLine(io, [...io.argv.filter((arg) => arg !== '--send-unidentified'), '--send-unidentified'])
+    const file = held.stdin
+      ? " Give the file instead of stdin to have each person's first identify sent before their other calls."
+      : ''
     lines.push(
-      `actions-drip: ${options.dryRun ? 'would hold' : 'held'} back ${calls} of ${plural(held.people, 'person', 'people')} ` +
-        `the input never identifies: Drip would create each of them from such a call (see docs/backfill.md), which ` +
-        `their own history does not ask for. To send them all the same:\n  ${sendThem}\n` +
+      `actions-drip: ${options.dryRun ? 'would hold' : 'held'} back ${plural(held.unidentifiedEvents, 'call')} of ` +
+        `${heldPeopleInWords(held)}: Drip would create each of them from such a call (see docs/backfill.md), which ` +
+        `their own history does not ask for.${file} To send them all the same:\n  ${sendThem}\n` +
         (options.checkpoint ? `(with the same --checkpoint, that sends only what was held back and not sent)\n` : '')
     )
   }
@@ -380,13 +390,6 @@ function heldHint(options: Options, io: CliIO, held: HeldCounts): string {
       `actions-drip: the first identify of ${plural(held.undelivered, 'person', 'people')} was not delivered (see ` +
         `their results): their other calls were held back, so that Drip does not create them without it. A run ` +
         `again sends them once it is.\n`
-    )
-  }
-  if (held.people === 0 && held.undelivered === 0) {
-    lines.push(
-      `actions-drip: held back ${calls} that no identify came before on stdin: Drip would create those people from ` +
-        `them. Give the file instead of stdin to have each person's first identify sent first, or add ` +
-        `--send-unidentified to send them all the same.\n`
     )
   }
   return lines.join('')

@@ -61,18 +61,24 @@ export function incompleteLine(incomplete: IncompleteFile): string {
 
 /** Calls held back: of people the input never identifies, and of people whose first identify was not delivered. */
 export interface HeldCounts {
+  /** Calls held back: all, and those of `people` (the rest are of people whose first identify was not delivered). */
   events: number
+  unidentifiedEvents: number
   people: number
   undelivered: number
+  /** Read from stdin, once: `people` are those no identify came before there, not those without one at all. */
+  stdin?: boolean
 }
+
+/** Whose calls `people` are, in words. */
+export const heldPeopleInWords = (held: HeldCounts) =>
+  `${plural(held.people, 'person', 'people')} ${held.stdin ? 'no identify came before on stdin' : 'the input never identifies'}`
 
 /** The summary's line for calls held back, or none. */
 function heldLine(summary: RunSummary, held: HeldCounts | undefined, would = false): string[] {
   if (!summary.held) return []
   const whose = [
-    held?.people
-      ? `${plural(held.people, 'person', 'people')} the input never identifies: --send-unidentified sends them`
-      : '',
+    held?.people ? `${heldPeopleInWords(held)}: --send-unidentified sends them` : '',
     held?.undelivered ? `${plural(held.undelivered, 'person', 'people')} whose first identify was not delivered` : ''
   ].filter(Boolean)
   return [
