@@ -141,7 +141,8 @@ it("holds back a person's calls while their first identify is not delivered, and
     [track('refused@example.com'), identify('ok@example.com')],
     [identify('refused@example.com', { initial_status: 'active' }), track('refused@example.com', 'Bought')]
   )
-  const run = await runMain([dir, '--live'], { env })
+  const checkpoint = path.join(tmp(), 'backfill.json')
+  const run = await runMain([dir, '--live', '--checkpoint', checkpoint], { env })
   expect(run.code).toBe(1)
   // First identifies go in input order; of refused@'s calls only the identify left for Drip, the rest were held.
   expect(received()).toEqual(['subscribers ok@example.com', 'subscribers refused@example.com'])
@@ -153,6 +154,19 @@ it("holds back a person's calls while their first identify is not delivered, and
   expect(run.stdout.match(held)).toHaveLength(2)
   expect(run.stderr).toMatch(/the first identify of 1 person was not delivered \(see their results\)/)
   expect(people()).toEqual(new Map([['ok@example.com', 'unsubscribed']]))
+
+  // Once Drip takes it, a run again sends it first, then the calls it held.
+  drip.refusedEmails.clear()
+  drip.received.length = 0
+  const again = await runMain([dir, '--live', '--quiet', '--checkpoint', checkpoint], { env })
+  expect(again.code).toBe(0)
+  expect(received()).toEqual([
+    'subscribers refused@example.com',
+    'events refused@example.com',
+    'events refused@example.com'
+  ])
+  expect(people().get('refused@example.com')).toBe('active')
+  expect(again.stdout).toMatch(/delivered to Drip +3\n +delivered by earlier runs +1 /)
 })
 
 it('reads stdin once: calls before a person identifies there are held back, the rest go', async () => {

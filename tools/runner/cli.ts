@@ -443,7 +443,8 @@ function totals(passes: Pass[]): Totals {
     delivered: sum((s) => s.delivered),
     rejected: sum((s) => s.rejected),
     skipped: sum((s) => s.skipped),
-    held: sum((s) => s.held),
+    // Calls held for now are read again by the next pass, as failures are: the last pass says how they ended.
+    held: sum((s) => s.held) - summaries.slice(0, -1).reduce((n, s) => n + s.heldForNow, 0),
     sentAhead: sum((s) => s.sentAhead),
     requests: sum((s) => s.requests),
     unanswered: sum((s) => s.unanswered),

@@ -418,7 +418,7 @@ const ordinal = (n: number) =>
  * back), told by the results of the identifies sent ahead.
  */
 export class Consent {
-  /** Email → rank, for first identifies whose result is still to come; then for those not delivered. */
+  /** Rank → email, for first identifies whose result is still to come; email → rank, for those not delivered (yet). */
   private readonly waiting = new Map<number, string>()
   private readonly notDelivered = new Map<string, number>()
   /** People of `notDelivered` whose calls were held back. */
@@ -441,12 +441,13 @@ export class Consent {
     const email = this.waiting.get(result.ahead)
     if (email === undefined) return
     this.waiting.delete(result.ahead)
-    if (result.outcome !== 'delivered') this.notDelivered.set(email, result.ahead)
+    if (result.outcome === 'delivered') this.notDelivered.delete(email)
+    else this.notDelivered.set(email, result.ahead)
   }
 
   /** People whose first identify was not delivered in this run, and whose other calls were held back for it. */
   get undelivered(): number {
-    return this.heldFor.size
+    return [...this.heldFor].filter((email) => this.notDelivered.has(email)).length
   }
 
   /** The input, each item marked as the index says (sent ahead, held back), and held back when its person is. */
@@ -470,7 +471,8 @@ export class Consent {
         const undelivered = [...identifies, ...others].find((e) => this.notDelivered.has(e))
         if (undelivered !== undefined) {
           if (email !== undefined) this.heldFor.add(email)
-          yield { ...item, ...sentAhead, held: HELD_NOT_AHEAD(this.notDelivered.get(undelivered)!) }
+          // For now: a later hour of the run sends its first identify again, and then this.
+          yield { ...item, ...sentAhead, held: HELD_NOT_AHEAD(this.notDelivered.get(undelivered)!), heldForNow: true }
           continue
         }
       }

@@ -19,9 +19,10 @@ export type Outcome = 'delivered' | 'rejected' | 'failed' | 'deferred' | 'skippe
  * An input item as the runner takes it: what the reader read, and what the order of the replay says about it (see
  * consent.ts). `ahead`: this is a person's first identify, sent ahead of their events (its rank among them); only the
  * Identify subscriptions take it. `sentAhead`: it went ahead already, so the Identify subscriptions leave it out here.
- * `held`: not sent in any subscription, for this reason.
+ * `held`: not sent in any subscription, for this reason; `heldForNow`: until something else is delivered (a later hour
+ * of the run tries it again), not for good.
  */
-export type RunItem = InputItem & { ahead?: number; sentAhead?: boolean; held?: string }
+export type RunItem = InputItem & { ahead?: number; sentAhead?: boolean; held?: string; heldForNow?: boolean }
 
 /** What became of one input event in one subscription (or of an input item that is not an event). */
 export interface EventResult {
@@ -92,8 +93,9 @@ export interface RunSummary {
   failed: number
   deferred: number
   skipped: number
-  /** Held back: see Outcome. */
+  /** Held back: see Outcome; `heldForNow` of them until something else is delivered (see RunItem). */
   held: number
+  heldForNow: number
   /** First identifies Drip took ahead of their people's other calls (see RunItem). */
   sentAhead: number
   /** Rejection and failure messages with how often each occurred; `failures`: those of failures alone. */
@@ -167,6 +169,7 @@ export class Runner {
     deferred: 0,
     skipped: 0,
     held: 0,
+    heldForNow: 0,
     sentAhead: 0,
     reasons: {},
     failures: {},
@@ -241,8 +244,9 @@ export class Runner {
     )
     if (subscribed.length === 0) {
       // Nothing left to send here: done, unless its identify ahead was not delivered (`held`), so that it is sent again.
-      if (item.sentAhead) this.options.onSettled?.({ ...itemRef(where), delivered: !item.held, final: true })
-      else
+      if (item.sentAhead) {
+        this.options.onSettled?.({ ...itemRef(where), delivered: !item.held, final: !item.heldForNow })
+      } else
         this.report({ ...describe(where, event), outcome: 'skipped', message: 'no mapping subscribes to this event' })
       return
     }
@@ -263,7 +267,8 @@ export class Runner {
         outcome: 'held' as const,
         message: item.held
       }))
-      held.forEach((result, i) => this.report(result, matched[i]))
+      if (item.heldForNow) this.summary.heldForNow += held.length
+      held.forEach((result, i) => this.report(result, matched[i], !item.heldForNow))
       return
     }
     // Drip must see each person's events in the order of the input: an identify sent after that person's track
@@ -468,20 +473,21 @@ export class Runner {
   }
 
   /** Reports a result; `matcher`: the subscription it is a result of. */
-  private report(reported: EventResult, matcher?: Matcher): void {
-    this.reportAll([reported], matcher)
+  private report(reported: EventResult, matcher?: Matcher, final?: boolean): void {
+    this.reportAll([reported], matcher, final)
   }
 
   /**
    * Reports the results of one call. What Drip took is recorded (onTaken) before anything is shown (onResult), so
    * nothing that goes wrong in showing it (an output that cannot be written) can leave a delivery unrecorded.
    */
-  private reportAll(reported: EventResult[], matcher?: Matcher): void {
+  private reportAll(reported: EventResult[], matcher?: Matcher, final?: boolean): void {
+    const ended = (result: EventResult) => final ?? isFinal(result.outcome)
     const results = reported.map((result) => this.inWords(result))
     if (matcher) {
       for (const result of results) {
         if (result.outcome === 'delivered') this.options.onTaken?.(itemRef(result), matcher.key)
-        if (isFinal(result.outcome)) this.options.onFinal?.(itemRef(result), matcher.key)
+        if (ended(result)) this.options.onFinal?.(itemRef(result), matcher.key)
       }
     }
     for (const result of results) {
@@ -495,7 +501,7 @@ export class Runner {
       }
       for (const note of result.notes ?? []) this.summary.notes[note] = (this.summary.notes[note] ?? 0) + 1
       this.options.onResult(result)
-      this.settle(result)
+      this.settle(result, ended(result))
     }
   }
 
@@ -512,12 +518,12 @@ export class Runner {
   }
 
   /** Counts a result towards its input item; the item is settled once every subscription that took it answered. */
-  private settle(result: EventResult): void {
+  private settle(result: EventResult, final: boolean): void {
     const key = itemKey(result)
     const item = this.unsettled.get(key) ?? { ...itemRef(result), left: 1, delivered: true, final: true }
     item.left--
     item.delivered &&= result.outcome === 'delivered'
-    item.final &&= isFinal(result.outcome)
+    item.final &&= final
     if (item.left > 0) {
       this.unsettled.set(key, item)
       return
