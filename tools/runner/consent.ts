@@ -17,9 +17,10 @@ import {
   type RunItem
 } from './run'
 
-// A replay never makes anyone a marketing subscriber that their own history would not. An event, a tag or an order for
-// an email Drip does not know creates that person, and their later identify's Initial Status then no longer applies
-// (Drip takes it only for a new person). So each person's first identify goes before everything else of theirs,
+// A replay never makes anyone a marketing subscriber that their own history would not. A call for an email Drip does
+// not know creates that person (an order or cart does, by Drip's reference; an event or a tag does as far as anyone can
+// tell, subscribed: see docs/backfill.md), and their later identify's Initial Status then no longer applies (Drip
+// takes it only for a new person). So each person's first identify goes before everything else of theirs,
 // wherever it sits in the input, and the calls of people the input never identifies are held back unless the admin
 // asks for them.
 //
