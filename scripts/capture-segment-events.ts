@@ -1,16 +1,19 @@
 import { createServer } from 'http'
 import type { AddressInfo } from 'net'
-import { writeFileSync } from 'fs'
+import { mkdirSync, writeFileSync } from 'fs'
+import { tmpdir } from 'os'
 import path from 'path'
+import { parseArgs } from 'util'
 import { Analytics } from '@segment/analytics-node'
 
 // `npm run capture`: events in the exact shape Segment's libraries send them. Segment's Node library
 // (@segment/analytics-node, dev-only) is pointed at a capture server on 127.0.0.1 and sends a journey of 30 people
 // (identify with Segment's reserved traits in the spec's camelCase, e-commerce and plain tracks, page, group, alias,
 // Engage audiences, events turned off for this destination through `integrations`). What the library posted is
-// written to test/fixtures/segment-library-events.ndjson, which the tests replay. Run it again to refresh the file.
-// `-- --shop`: a server-side shop's journey instead (the shop's backend sending carts and orders, with no page), into
-// test/fixtures/server-side-shop.ndjson.
+// written to the file named with `-- --out FILE`, or to a file in the system's temporary folder, which it names. The
+// committed fixtures the tests replay change only when asked: `-- --update-fixtures` writes
+// test/fixtures/segment-library-events.ndjson. `-- --shop`: a server-side shop's journey instead (the shop's backend
+// sending carts and orders, with no page); its fixture is test/fixtures/server-side-shop.ndjson.
 
 const FIXTURES = path.join(__dirname, '..', 'test', 'fixtures')
 const START = Date.UTC(2026, 10, 20, 9, 0, 0)
@@ -172,15 +175,41 @@ function shopJourney(analytics: Analytics, at: At) {
   }
 }
 
-async function main() {
-  const shop = process.argv.includes('--shop')
-  const out = path.join(FIXTURES, shop ? 'server-side-shop.ndjson' : 'segment-library-events.ndjson')
-  const received = await captured(shop ? shopJourney : libraryJourney)
-  writeFileSync(out, received.map((event) => JSON.stringify(event)).join('\n') + '\n')
-  console.log(`wrote ${received.length} events to ${path.relative(process.cwd(), out)}`)
+/** Which journey to capture and where to write it, from the command's arguments; an Error says what is wrong. */
+export function captureTarget(argv: string[]): { shop: boolean; out: string } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { shop: { type: 'boolean' }, out: { type: 'string' }, 'update-fixtures': { type: 'boolean' } }
+  })
+  if (positionals.length > 0) throw new Error(`unexpected argument ${positionals[0]}: name the file with --out FILE`)
+  if (values.out !== undefined && values['update-fixtures']) {
+    throw new Error('--out and --update-fixtures name two places: give one')
+  }
+  const shop = Boolean(values.shop)
+  const name = shop ? 'server-side-shop.ndjson' : 'segment-library-events.ndjson'
+  if (values['update-fixtures']) return { shop, out: path.join(FIXTURES, name) }
+  return { shop, out: values.out ?? path.join(tmpdir(), 'actions-drip-capture', name) }
 }
 
-main().catch((error) => {
-  console.error(error)
-  process.exit(1)
-})
+async function main() {
+  let target: ReturnType<typeof captureTarget>
+  try {
+    target = captureTarget(process.argv.slice(2))
+  } catch (error) {
+    console.error(`capture: ${(error as Error).message}`)
+    process.exitCode = 2
+    return
+  }
+  const received = await captured(target.shop ? shopJourney : libraryJourney)
+  mkdirSync(path.dirname(target.out), { recursive: true })
+  writeFileSync(target.out, received.map((event) => JSON.stringify(event)).join('\n') + '\n')
+  console.log(`wrote ${received.length} events to ${path.relative(process.cwd(), target.out) || target.out}`)
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+}

@@ -9,12 +9,13 @@ fail() { echo "check:package: $*" >&2; exit 1; }
 
 tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 
-# dist/, the committed data, examples/, README and LICENSE (and package.json), nothing else.
+# dist/, the committed data, examples/, docs/ (which the command's --help names), README and LICENSE (and
+# package.json), nothing else.
 tar -tzf "$tarball" > "$work/contents"
-extra=$(grep -vE '^package/(package\.json|README\.md|LICENSE|dist/.+|reference/.+|examples/.+)$' || true)
+extra=$(grep -vE '^package/(package\.json|README\.md|LICENSE|dist/.+|reference/.+|examples/.+|docs/.+)$' "$work/contents" || true)
 [[ -z $extra ]] || fail "the tarball holds files it should not: $extra"
 for need in package/dist/src/index.js package/dist/tools/runner/bin.js package/reference/drip-api-v2.json \
-  package/examples/events.ndjson package/LICENSE package/README.md; do
+  package/examples/events.ndjson package/docs/backfill.md package/LICENSE package/README.md; do
   grep -qx "$need" "$work/contents" || fail "the tarball lacks $need"
 done
 
@@ -48,6 +49,13 @@ node -e '
 npx --no-install actions-drip --help | grep -q 'Usage: actions-drip' || fail 'npx actions-drip --help printed no usage'
 npx --no-install actions-drip > sample.txt || fail "npx actions-drip (the bundled sample) exited $?"
 grep -q 'What Drip now holds' sample.txt || fail 'npx actions-drip printed no summary of what Drip holds'
+# --json is NDJSON and nothing else, line by line.
+npx --no-install actions-drip --json > sample.ndjson || fail "npx actions-drip --json exited $?"
+node -e '
+  const lines = require("fs").readFileSync("sample.ndjson", "utf8").trim().split("\n")
+  lines.forEach((line, i) => { try { JSON.parse(line) } catch { console.error(`line ${i + 1} is not JSON: ${line}`); process.exit(1) } })
+  console.log(`npx actions-drip --json: ${lines.length} lines, each JSON`)
+'
 status=0
 npx --no-install actions-drip --live 2> live.txt || status=$?
 [[ $status == 2 ]] && grep -q 'needs DRIP_ACCOUNT_ID and DRIP_API_KEY' live.txt ||

@@ -112,6 +112,21 @@ function requestBody(text: string, route: Route): { value: JSONObject } | { erro
   return { value: value as JSONObject }
 }
 
+/**
+ * Why a request's payload cannot be a Segment event or a batch of them, or undefined: an object, an array of objects,
+ * or none (an empty event, as action-destinations' server takes it).
+ */
+function payloadProblem(payload: unknown): string | undefined {
+  const isEvent = (value: unknown) => Boolean(value) && typeof value === 'object' && !Array.isArray(value)
+  if (payload === undefined || isEvent(payload)) return undefined
+  if (Array.isArray(payload)) {
+    const at = payload.findIndex((event) => !isEvent(event))
+    if (at < 0) return undefined
+    return `"payload" must be a Segment event or an array of them; its element ${at} is ${shown(payload[at])}`
+  }
+  return `"payload" must be a Segment event (a JSON object) or an array of them, not ${shown(payload)}`
+}
+
 /** actions-core words a failed test as "Credentials are invalid: <status> <message>", with a double space when there is no status. */
 const tidy = (message: string) => message.replace(/^(Credentials are invalid:)\s+/, '$1 ')
 
@@ -146,7 +161,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   ): Promise<Answer> {
     // A key that is no field (a typo, a label) would be dropped by the runtime without a word: refused here, with a
     // 400 status (the request is wrong, not the event) and the body of an error of action-destinations' server.
-    const problem = mappingProblem(definition, slug, body.mapping)
+    const problem = mappingProblem(definition, slug, body.mapping) ?? payloadProblem(body.payload)
     if (problem) return { status: 400, reply: [{ statusCode: 400, message: problem, fields: {}, requestError: true }] }
     const mapping = withDefaults(definition, slug, (body.mapping as JSONObject) ?? {})
     const input = { settings: (body.settings ?? {}) as unknown as Settings, mapping, auth: undefined }

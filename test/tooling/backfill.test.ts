@@ -301,7 +301,7 @@ it('an item two subscriptions take is sent again only to the one where Drip did 
     JSON.stringify({ type: 'track', event: 'Clicked', properties: { email: `p${i}@example.com` } })
   writeFileSync(input, `${Array.from({ length: 20 }, (_, i) => track(i)).join('\n')}\n`)
   const checkpoint = path.join(tmp(), 'replay.checkpoint')
-  const args = [input, '--mapping', mapping, '--live', '--quiet', '--checkpoint', checkpoint]
+  const args = [input, '--mapping', mapping, '--live', '--quiet', '--checkpoint', checkpoint, '--send-unidentified']
 
   // Drip fails the first event of the first subscription: the second takes it, and the 19 others go to both.
   drip.inject({ path: '/events', status: 500 })

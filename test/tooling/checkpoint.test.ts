@@ -37,3 +37,28 @@ it('adopts a checkpoint saved with the simulated account, unless it is for anoth
   checkpoint.save()
   expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ files: { 'a.ndjson': [[1, 5]] } })
 })
+
+it('keeps the items it took as ranges, in whatever order they settle', () => {
+  let seed = 7
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  for (let round = 0; round < 50; round++) {
+    const checkpoint = Checkpoint.open(undefined, 'replay')
+    const taken = new Set<number>()
+    // Mostly in order, every other one (taken, held back), with some out of order and some twice.
+    for (let i = 0; i < 200; i++) {
+      const position = random() < 0.8 ? 2 * i + 1 : 1 + Math.floor(random() * 400)
+      checkpoint.add('a.ndjson', position)
+      taken.add(position)
+    }
+    const ranges = checkpoint.saved().files['a.ndjson']
+    const expected: Array<[number, number]> = []
+    for (const position of [...taken].sort((a, b) => a - b)) {
+      const last = expected[expected.length - 1]
+      if (last && position === last[1] + 1) last[1] = position
+      else expected.push([position, position])
+    }
+    expect(ranges).toEqual(expected)
+    const positions = Array.from({ length: 403 }, (_, position) => position)
+    expect(positions.filter((p) => checkpoint.has('a.ndjson', p))).toEqual(positions.filter((p) => taken.has(p)))
+  }
+})

@@ -155,6 +155,26 @@ it.each([
   expect(drip.sim.received).toEqual([])
 })
 
+it.each([
+  ['null', null, 'a Segment event (a JSON object) or an array of them, not null'],
+  ['a string', 'a@example.com', 'a Segment event (a JSON object) or an array of them, not "a@example.com"'],
+  ['a number', 7, 'a Segment event (a JSON object) or an array of them, not 7'],
+  [
+    'an array holding null',
+    [{ traits: { email: 'a@example.com' } }, null],
+    'a Segment event or an array of them; its element 1 is null'
+  ]
+])(
+  'answers a payload that is %s with a real 400, in the shape of an error of the local server',
+  async (_, payload, must) => {
+    expect(await post('/identify', { payload, settings })).toEqual({
+      status: 400,
+      body: [{ statusCode: 400, message: `"payload" must be ${must}`, fields: {}, requestError: true }]
+    })
+    expect(drip.sim.received).toEqual([])
+  }
+)
+
 it('answers a body that is not JSON with 400, and no body at all as an empty object (as express.json() reads it)', async () => {
   const response = await fetch(`${server.url}/identify`, { method: 'POST', body: '{"payload":' })
   expect(response.status).toBe(400)

@@ -15,7 +15,8 @@ main({
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-  signal: stop.signal
+  signal: stop.signal,
+  program: process.argv[1]
 })
   .then((code) => {
     process.exitCode = code

@@ -122,13 +122,17 @@ export class Checkpoint {
     if (items?.delete(position) && items.size === 0) this.partly.delete(file ?? '')
     const ranges = this.files.get(file ?? '') ?? []
     this.files.set(file ?? '', ranges)
-    // Items mostly settle in order: extend the last range when it can be.
+    // Items mostly settle in order: extend the last range, or start one after it, when it can be. One out of order
+    // goes where it belongs, joining the ranges it touches: never a sort of them all, which would make a replay whose
+    // items alternate (taken, held back) take time in the square of its size.
     const last = ranges[ranges.length - 1]
     if (last && position === last[1] + 1) last[1] = position
+    else if (!last || position > last[1] + 1) ranges.push([position, position])
     else if (!this.has(file, position)) {
-      ranges.push([position, position])
-      ranges.sort((a, b) => a[0] - b[0])
-      merge(ranges)
+      let at = ranges.findIndex(([start]) => start > position)
+      if (at < 0) at = ranges.length
+      ranges.splice(at, 0, [position, position])
+      merge(ranges, Math.max(1, at), Math.min(ranges.length - 1, at + 1))
     }
     this.dirty = true
   }
@@ -155,9 +159,9 @@ export class Checkpoint {
   }
 }
 
-/** Joins ranges that touch or overlap (sorted by start). */
-function merge(ranges: Ranges): void {
-  for (let i = ranges.length - 1; i > 0; i--) {
+/** Joins ranges that touch or overlap (sorted by start), from index `to` down to `from`. */
+function merge(ranges: Ranges, from = 1, to = ranges.length - 1): void {
+  for (let i = to; i >= from; i--) {
     const [before, after] = [ranges[i - 1], ranges[i]]
     if (after[0] <= before[1] + 1) {
       before[1] = Math.max(before[1], after[1])

@@ -10,33 +10,56 @@ import { routeDripTo } from '../simulator/routing'
 import { presetSubscriptions, readMapping, UsageError, type DripSubscription } from '../subscriptions'
 import { PACKAGE_ROOT } from '../reference'
 import { Checkpoint, type SavedCheckpoint } from './checkpoint'
-import type { InputItem } from './input'
+import {
+  AHEAD,
+  aheadItems,
+  Consent,
+  HELD_STDIN,
+  HELD_UNIDENTIFIED,
+  indexArchive,
+  People,
+  streamOrdered,
+  textBytesOf,
+  type ArchiveIndex
+} from './consent'
 import {
   brokeAt,
+  budgetOf,
   incompleteLine,
+  planNumbers,
   planText,
   plural,
   progressLine,
   resultLine,
   stateText,
   summaryText,
-  type PathOf
+  heldPeopleInWords,
+  type HeldCounts,
+  type PathOf,
+  type PlanFacts,
+  type SimulatorClock
 } from './report'
-import { Runner, type EventResult, type IncompleteFile, type RunSummary } from './run'
-import { inputFiles, readInputs, type InputFile } from './sources'
+import { Runner, type EventResult, type IncompleteFile, type ItemRef, type RunItem, type RunSummary } from './run'
+import { EVENT_FILES_IN_WORDS, inputFiles, readInputs, type InputFile } from './sources'
 
 export const SAMPLE = path.join(PACKAGE_ROOT, 'examples', 'events.ndjson')
 
 export const HELP = `actions-drip: replay Segment events through the Drip (Actions) destination
 
 Usage: actions-drip [options] [INPUT]
+       npm start -- [options] [INPUT]      (in a clone; npm start -s -- ... prints nothing of npm's own)
 
-Reads Segment events from INPUT: a file, a folder (every .ndjson, .jsonl, .json and .gz file below it, in path order,
+Reads Segment events from INPUT: a file, a folder (every ${EVENT_FILES_IN_WORDS} file below it, in path order,
 as Segment's S3 and GCS archives lay them out by time), or stdin when INPUT is "-"; the bundled sample
-(examples/events.ndjson) when there is none. NDJSON, a JSON array or pretty-printed objects; gzipped or not; UTF-8.
-Each event goes through new Destination(definition) with the presets as subscriptions, the way Segment's cloud
-runtime calls the destination, and on to Drip: by default an embedded Drip simulator on 127.0.0.1, so no Drip account
-is needed.
+(examples/events.ndjson) when there is none. NDJSON, a JSON array or pretty-printed objects; gzipped or not (told by
+the first bytes, whatever the name); UTF-8. Each event goes through new Destination(definition) with the presets as
+subscriptions, the way Segment's cloud runtime calls the destination, and on to Drip: by default an embedded Drip
+simulator on 127.0.0.1, so no Drip account is needed.
+
+Nobody becomes a marketing subscriber their own history does not make one: each person's first identify (with its
+Initial Status) is sent before anything else of theirs, wherever it is in the input (a file or folder is read once
+first to find them), and the calls of people the input never identifies are held back, counted, unless
+--send-unidentified is given (Drip would create those people from their calls). See docs/backfill.md.
 
 Drip takes 3,600 single and 50 batch requests an hour per account. When Drip says a budget is spent, the runner stops
 sending, reports what it deferred, and says how to continue; with --checkpoint a second run with the same arguments
@@ -57,10 +80,14 @@ Options:
                       account between runs, as a real account keeps its people
   --wait              when Drip's hourly budget is spent, wait for it to come back and go on (with the simulator,
                       on its clock: no real waiting) instead of stopping
-  --dry-run           plan the replay without sending anything to Drip: events by action, requests by endpoint, and
-                      the hours Drip's budget needs for them (the events go through the destination into a
-                      throwaway simulator without limits)
-  --json              print NDJSON: a line per event result, then the summary, then what Drip holds
+  --send-unidentified send the calls of people the input never identifies too (Drip creates each of them from
+                      their first call); held back and counted by default
+  --dry-run           plan the replay without sending anything to Drip: it runs into a throwaway simulator at
+                      Drip's limits, hour after hour, so its requests are those a run makes; prints events to send,
+                      requests by endpoint, the hours of Drip's budget, and the input's first and last event
+  --per-event         with --dry-run: a line per event too (what would be sent, rejected or held back)
+  --json              print NDJSON: a line per event result, then the summary (a dry run: the plan), then what
+                      Drip holds. Under npm, use npm start -s -- --json, or npm's own lines come first
   --quiet             print only events that were rejected or failed, and the summary
   --strict            also exit 1 when any event was rejected before sending
   --state-out FILE    write the simulator's state (people, events) to FILE as JSON
@@ -89,6 +116,8 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean }
   /** Aborted with the signal's name (SIGINT, SIGTERM) to stop the run. */
   signal?: AbortSignal
+  /** How the command was started (`node dist/tools/runner/bin.js`), for the commands it suggests; see commandLine. */
+  program?: string
 }
 
 type Options = ReturnType<typeof parseOptions>
@@ -98,6 +127,7 @@ export async function main(io: CliIO): Promise<number> {
   let subscriptions: DripSubscription[]
   let files: InputFile[]
   let checkpoint: Checkpoint
+  let people: People
   try {
     options = parseOptions(io.argv)
     if (options.help) {
@@ -105,6 +135,7 @@ export async function main(io: CliIO): Promise<number> {
       return 0
     }
     subscriptions = options.mapping ? readMapping(definition, options.mapping) : presetSubscriptions(definition)
+    people = new People(definition, subscriptions)
     files = inputFiles(options.source)
     if (options.stateOut) checkWritable(options.stateOut, '--state-out')
     if (options.checkpoint) checkWritable(options.checkpoint, '--checkpoint')
@@ -132,7 +163,8 @@ export async function main(io: CliIO): Promise<number> {
 
   // What Drip took is recorded on every way out of the run, and along the way: with --live after every call Drip
   // answered, before the next goes; with the simulator, the simulated account and the checkpoint together, the
-  // account first (it holds the checkpoint it matches: see openTarget), every second or so.
+  // account first (it holds the checkpoint it matches: see openTarget), every second or so. A dry run records what
+  // its throwaway account took in memory only, so that its next hour goes on from there, as a real run's does.
   let savedAt = Date.now()
   const persist = () => {
     if (options.dryRun || !checkpoint.changed) return
@@ -140,55 +172,120 @@ export async function main(io: CliIO): Promise<number> {
     checkpoint.save()
     savedAt = Date.now()
   }
+  // What this invocation settled for good (taken, refused, held...): a later hour does not send or show it again.
+  const seen = Checkpoint.open(undefined, 'this run')
+  const ref = (item: ItemRef): [string | undefined, number] =>
+    item.ahead !== undefined ? [AHEAD, item.ahead] : [item.file, item.position]
+  const done = (file: string | undefined, position: number) =>
+    checkpoint.has(file, position) || seen.has(file, position)
 
   const progress = progressMeter(io, files, !options.json)
-  const passes: RunSummary[] = []
-  let skipped = 0
+  const passes: Pass[] = []
+  let index: ArchiveIndex | undefined
+  const hold = !options.sendUnidentified
+  const heldOnStdin = { heldPeople: new Set<string>() }
+  const consent = new Consent(people, hold)
+  // Calls held back because their person has no identify (before them, on stdin): the rest wait for a first identify.
+  const heldCalls = { unidentifiedEvents: 0 }
   try {
     const refused = await target.check()
     if (refused) {
       io.stderr.write(`actions-drip: ${refused} Nothing was sent.\n`)
       return 1
     }
-    // A run per hour of Drip's budget: with --wait, each continues from the checkpoint the last one left.
+    // A file or folder is read once first, to find each person's first identify (see consent.ts).
+    if (options.source !== '-' && (people.identifying || hold)) {
+      progress.phase('finding first identifies')
+      const read = until(readInputs(files, io.stdin, progress.bytes), stop.signal)
+      index = await indexArchive(read, people, { textBytes: textBytesOf(files) })
+      progress.rewind()
+      // Damage is named as soon as it is found, before anything is sent.
+      for (const incomplete of index.incomplete) output.incomplete(incomplete, progress.clear)
+      if (stop.signal.aborted) {
+        index.close()
+        progress.stop()
+        await target.stop()
+        io.stderr.write(
+          `actions-drip: stopped by ${String(stop.signal.reason)} while reading the input; nothing was sent.\n`
+        )
+        return exitOnSignal(String(stop.signal.reason))
+      }
+    }
+    progress.phase('sending')
+    // A run per hour of Drip's budget: with --wait (and in a dry run), each continues from where the last one left.
     for (;;) {
       const budget = new AbortController()
       const stopped = () => budget.abort(stop.signal.reason)
       stop.signal.addEventListener('abort', stopped)
+      const counts = { retried: 0, alreadyDelivered: 0 }
       const runner = new Runner({
         definition: target.definition,
         settings: target.settings,
         subscriptions,
         batch: options.batch,
         batchSize: options.batchSize,
-        onIncomplete: (incomplete) => output.incomplete(incomplete, progress.clear),
+        onIncomplete: (incomplete) => {
+          if (!index) output.incomplete(incomplete, progress.clear)
+        },
         onResult: (result) => {
+          consent.result(result)
+          if (result.outcome === 'held' && (result.message === HELD_UNIDENTIFIED || result.message === HELD_STDIN)) {
+            heldCalls.unidentifiedEvents++
+          }
           output.result(result, progress.clear)
           progress.result(result)
           // Drip said the budget is spent (a 429), or that this was its last request: nothing more goes this hour.
           if (result.outcome === 'deferred' || result.budgetLeft?.remaining === 0) budget.abort('BUDGET')
         },
-        takenBefore: (item, subscription) => checkpoint.took(item.file, item.position, subscription),
-        onTaken: (item, subscription) => {
-          if (!options.dryRun) checkpoint.addPart(item.file, item.position, subscription)
-        },
-        onSettled: ({ file, position, delivered }) => {
-          if (delivered && !options.dryRun) checkpoint.add(file, position)
+        takenBefore: (item, key) => checkpoint.took(...ref(item), key),
+        settledBefore: (item, key) => seen.took(...ref(item), key),
+        onTaken: (item, key) => checkpoint.addPart(...ref(item), key),
+        onFinal: (item, key) => seen.addPart(...ref(item), key),
+        onSettled: (item) => {
+          if (item.delivered) checkpoint.add(...ref(item))
+          if (item.final) seen.add(...ref(item))
+          else if (item.ahead === undefined) counts.retried++
         },
         afterCall: () => {
           if (Date.now() - savedAt >= target.saveEveryMs()) persist()
         }
       })
-      const fresh = (item: InputItem) => Boolean(item.broken) || !checkpoint.has(item.file, item.position)
-      skipped = 0
-      const items = skipping(readInputs(files, io.stdin, progress.bytes), fresh, () => skipped++)
-      const summary = await runner.run(items, budget.signal)
+      progress.watch(runner.summary)
+      // First identifies first; then the input, each item marked as the index says.
+      if (index) {
+        const skip = (rank: number, at: { file?: string; position: number }) => {
+          if (seen.has(AHEAD, rank)) return true
+          const before = checkpoint.has(AHEAD, rank) || checkpoint.has(at.file, at.position)
+          if (before) counts.alreadyDelivered++
+          return before
+        }
+        const ahead = aheadItems(index, skip, (rank, email) => consent.expect(rank, email))
+        await runner.run(ahead, budget.signal)
+      }
+      if (!budget.signal.aborted) {
+        progress.rewind()
+        const read = readInputs(files, io.stdin, progress.bytes)
+        const items = index
+          ? consent.ordered(read, index)
+          : options.source === '-'
+            ? streamOrdered(read, people, hold, heldOnStdin)
+            : read
+        const fresh = (item: RunItem) => {
+          if (item.broken || !done(item.file, item.position)) return true
+          // A first identify sent ahead was counted where it was skipped ahead.
+          if (!seen.has(item.file, item.position) && !item.sentAhead) counts.alreadyDelivered++
+          return false
+        }
+        await runner.run(skipping(items, fresh), budget.signal)
+      }
+      const summary = runner.summary
       stop.signal.removeEventListener('abort', stopped)
-      passes.push(summary)
+      passes.push({ summary, ...counts })
       persist()
-      if (summary.interrupted !== 'BUDGET' || !options.wait) break
+      if (summary.interrupted !== 'BUDGET' || !(options.wait || (options.dryRun && !options.unlimited))) break
       progress.clear()
-      io.stderr.write(`${await target.waitForBudget(stop.signal)}\n`)
+      const waited = await target.waitForBudget(stop.signal)
+      if (!options.dryRun) io.stderr.write(`${waited}\n`)
       if (stop.signal.aborted) {
         summary.interrupted = String(stop.signal.reason)
         break
@@ -203,13 +300,30 @@ export async function main(io: CliIO): Promise<number> {
       io.stderr.write(`actions-drip: the checkpoint could not be saved: ${(saving as Error).message}\n`)
     }
     progress.stop()
+    index?.close()
     await target.stop()
     return usage(io, error)
   }
+  index?.close()
   progress.stop()
+  const clock = target.clock()
   await target.stop(options.stateOut)
-  const total = totals(passes, skipped)
-  output.end(total, target.state())
+  const total = totals(passes)
+  if (index) total.incomplete = index.incomplete
+  const held: HeldCounts = index
+    ? { ...heldCalls, events: total.held, people: hold ? index.unidentified : 0, undelivered: consent.undelivered }
+    : { ...heldCalls, events: total.held, people: heldOnStdin.heldPeople.size, undelivered: 0, stdin: true }
+  const plan: PlanFacts = {
+    ahead: index?.ahead ?? 0,
+    held,
+    first: index?.first,
+    last: index?.last,
+    files: files.length,
+    items: index?.items,
+    budgetHours: clock?.budgetHours,
+    unlimited: Boolean(options.unlimited)
+  }
+  output.end(total, target.state(), plan, clock)
 
   if (outputError) {
     const recorded = options.checkpoint ? `; ${options.checkpoint} records what Drip took` : ''
@@ -227,20 +341,21 @@ export async function main(io: CliIO): Promise<number> {
     return 2
   }
   if (total.incomplete.length > 0 && total.interrupted !== 'EPIPE') io.stderr.write(incompleteHint(options, total))
-  if (options.dryRun) {
-    output.plan(total)
-    return total.incomplete.length > 0 ? EXIT_INCOMPLETE : 0
-  }
+  if (held.events > 0 && total.interrupted !== 'EPIPE') io.stderr.write(heldHint(options, io, held))
+  if (options.dryRun) return total.incomplete.length > 0 ? EXIT_INCOMPLETE : 0
   if (total.interrupted === 'BUDGET') {
-    io.stderr.write(continueHint(options, io.argv, target.budgetBack()))
+    io.stderr.write(continueHint(options, io, target.budgetBack()))
     return 75
   }
   if (total.interrupted === 'EPIPE') return 0
-  if (total.interrupted) return total.interrupted === 'SIGTERM' ? 143 : 130
+  if (total.interrupted) return exitOnSignal(total.interrupted)
   if (total.failed > 0) return 1
   if (total.incomplete.length > 0) return EXIT_INCOMPLETE
   return options.strict && (total.rejected > 0 || total.unparsable > 0) ? 1 : 0
 }
+
+/** The exit code for a run a signal stopped. */
+const exitOnSignal = (reason: string) => (reason === 'SIGTERM' ? 143 : 130)
 
 /** The exit code for a run that met an input file it could not read to its end (sysexits' EX_DATAERR). */
 export const EXIT_INCOMPLETE = 65
@@ -256,6 +371,30 @@ function incompleteHint(options: Options, total: Totals): string {
   )
 }
 
+function heldHint(options: Options, io: CliIO, held: HeldCounts): string {
+  const lines: string[] = []
+  if (held.people > 0) {
+    const sendThem = commandLine(io, [...io.argv.filter((arg) => arg !== '--send-unidentified'), '--send-unidentified'])
+    const file = held.stdin
+      ? " Give the file instead of stdin to have each person's first identify sent before their other calls."
+      : ''
+    lines.push(
+      `actions-drip: ${options.dryRun ? 'would hold' : 'held'} back ${plural(held.unidentifiedEvents, 'call')} of ` +
+        `${heldPeopleInWords(held)}: Drip would create each of them from such a call (see docs/backfill.md), which ` +
+        `their own history does not ask for.${file} To send them all the same:\n  ${sendThem}\n` +
+        (options.checkpoint ? `(with the same --checkpoint, that sends only what was held back and not sent)\n` : '')
+    )
+  }
+  if (held.undelivered > 0) {
+    lines.push(
+      `actions-drip: the first identify of ${plural(held.undelivered, 'person', 'people')} was not delivered (see ` +
+        `their results): their other calls were held back, so that Drip does not create them without it. A run ` +
+        `again sends them once it is.\n`
+    )
+  }
+  return lines.join('')
+}
+
 /** What a checkpoint is for: the input and the options that change what is sent and how. */
 function replayOf(options: Options): string {
   const input = options.source === '-' ? 'stdin' : path.resolve(options.source)
@@ -263,48 +402,92 @@ function replayOf(options: Options): string {
   return `${input}${options.batch ? ` --batch${options.batchSize ? ` --batch-size ${options.batchSize}` : ''}` : ''}${mapping}${options.live ? ' --live' : ''}`
 }
 
-/** The items `keep` says to send; `skipped` counts the others. */
-async function* skipping(items: AsyncIterable<InputItem>, keep: (item: InputItem) => boolean, skipped: () => void) {
+/** The items `keep` says to send. */
+async function* skipping(items: AsyncIterable<RunItem>, keep: (item: RunItem) => boolean) {
+  for await (const item of items) if (keep(item)) yield item
+}
+
+/** The items until `signal` aborts. */
+async function* until<T>(items: AsyncIterable<T>, signal: AbortSignal) {
   for await (const item of items) {
-    if (keep(item)) yield item
-    else skipped()
+    if (signal.aborted) return
+    yield item
   }
+}
+
+/** One hour of Drip's budget: its runner's summary, the items it left to the next, those skipped from the checkpoint. */
+interface Pass {
+  summary: RunSummary
+  /** Items it settled without a final outcome (failed, deferred): the next pass reads them again. */
+  retried: number
+  /** Items skipped because an earlier invocation delivered them. */
+  alreadyDelivered: number
 }
 
 /** A replay's summary, with the items an earlier invocation already delivered (skipped from the checkpoint). */
 export type Totals = RunSummary & { alreadyDelivered: number }
 
 /**
- * The passes of one invocation (one per hour of Drip's budget with --wait) as one summary. Each pass reads again what
- * the last one did not deliver, so deliveries and requests add up, and the rest is what the last pass found.
+ * The passes of one invocation (one per hour of Drip's budget with --wait, and in a dry run) as one summary. What a
+ * pass settled for good (delivered, rejected, held, skipped, unparsable) is never sent or shown again, so those add
+ * up; what failed or was deferred is read again by the next, so those are what the last pass found.
  */
-function totals(passes: RunSummary[], skippedInLast: number): Totals {
-  const last = passes[passes.length - 1]
-  const earlier = passes.slice(0, -1)
-  const deliveredBefore = earlier.reduce((sum, pass) => sum + pass.delivered, 0)
+function totals(passes: Pass[]): Totals {
+  const last = passes[passes.length - 1].summary
+  const summaries = passes.map((pass) => pass.summary)
+  const sum = (count: (summary: RunSummary) => number) => summaries.reduce((n, summary) => n + count(summary), 0)
   const total: Totals = {
     ...last,
-    eventsRead: last.eventsRead + deliveredBefore,
-    delivered: last.delivered + deliveredBefore,
-    requests: passes.reduce((sum, pass) => sum + pass.requests, 0),
-    unanswered: passes.reduce((sum, pass) => sum + pass.unanswered, 0),
+    eventsRead: sum((s) => s.eventsRead) - passes.slice(0, -1).reduce((n, pass) => n + pass.retried, 0),
+    unparsable: sum((s) => s.unparsable),
+    delivered: sum((s) => s.delivered),
+    rejected: sum((s) => s.rejected),
+    skipped: sum((s) => s.skipped),
+    // Calls held for now are read again by the next pass, as failures are: the last pass says how they ended.
+    held: sum((s) => s.held) - summaries.slice(0, -1).reduce((n, s) => n + s.heldForNow, 0),
+    sentAhead: sum((s) => s.sentAhead),
+    requests: sum((s) => s.requests),
+    unanswered: sum((s) => s.unanswered),
     requestsByEndpoint: {},
     notes: {},
-    alreadyDelivered: skippedInLast - deliveredBefore
+    reasons: {},
+    alreadyDelivered: passes[passes.length - 1].alreadyDelivered
   }
-  for (const pass of passes) {
-    for (const [into, from] of [
-      [total.requestsByEndpoint, pass.requestsByEndpoint],
-      [total.notes, pass.notes]
-    ] as const) {
-      for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count
-    }
+  const add = (into: Record<string, number>, from: Record<string, number>, sign = 1) => {
+    for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + sign * count
   }
+  for (const summary of summaries) {
+    add(total.requestsByEndpoint, summary.requestsByEndpoint)
+    add(total.notes, summary.notes)
+    add(total.reasons, summary.reasons)
+  }
+  // An earlier pass's failures were tried again: the last pass says how they ended.
+  for (const summary of summaries.slice(0, -1)) add(total.reasons, summary.failures, -1)
+  for (const [reason, count] of Object.entries(total.reasons)) if (count <= 0) delete total.reasons[reason]
   return total
 }
 
-function continueHint(options: Options, argv: string[], back: string): string {
-  const again = `actions-drip ${argv.join(' ')}`.trim()
+/**
+ * The command the user ran, with `args`: `npm start -- …` in a clone, `npx actions-drip …` where the package is
+ * installed, or the program itself as it was started. Arguments a shell would split are quoted.
+ */
+export function commandLine(io: Pick<CliIO, 'env' | 'program'>, args: string[]): string {
+  const quoted = args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`))
+  const { npm_lifecycle_event: event, npm_lifecycle_script: script, npm_package_name: name } = io.env
+  let program: string
+  if (event === 'start' && name === 'actions-drip') {
+    program = `npm start${io.env.npm_config_loglevel === 'silent' ? ' -s' : ''}${args.length > 0 ? ' --' : ''}`
+  } else if (
+    (event === 'npx' && /^'?actions-drip\b/.test(script ?? '')) ||
+    (io.program && /[\\/]node_modules[\\/]/.test(io.program))
+  ) {
+    program = 'npx actions-drip'
+  } else program = io.program ? `node ${path.relative(process.cwd(), io.program) || io.program}` : 'actions-drip'
+  return [program, ...quoted].join(' ')
+}
+
+function continueHint(options: Options, io: CliIO, back: string): string {
+  const again = commandLine(io, io.argv)
   if (!options.checkpoint) {
     return (
       `actions-drip: stopped at Drip's hourly budget, which comes back ${back}. Nothing records how far this run got: ` +
@@ -344,6 +527,8 @@ function parseOptions(argv: string[]) {
         'dry-run': { type: 'boolean' },
         unlimited: { type: 'boolean' },
         'event-creates-person': { type: 'string' },
+        'send-unidentified': { type: 'boolean' },
+        'per-event': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -373,6 +558,9 @@ function parseOptions(argv: string[]) {
   if (values['dry-run'] && (values.wait || values['state-out'])) {
     throw new UsageError('--dry-run sends nothing: it takes neither --wait nor --state-out')
   }
+  if (values['per-event'] && !values['dry-run']) {
+    throw new UsageError('--per-event is for --dry-run: a run prints a line per event already (--quiet: fewer)')
+  }
   return {
     help: values.help,
     source: positionals[0] ?? SAMPLE,
@@ -388,7 +576,9 @@ function parseOptions(argv: string[]) {
     wait: values.wait,
     dryRun: values['dry-run'],
     unlimited: values.unlimited,
-    eventCreatesPerson: creates !== 'no'
+    eventCreatesPerson: creates !== 'no',
+    sendUnidentified: values['send-unidentified'],
+    perEvent: values['per-event']
   }
 }
 
@@ -441,6 +631,8 @@ interface Target {
   waitForBudget(signal: AbortSignal): Promise<string>
   /** Stops what was started, writing the simulator's state to `stateOut` first. */
   stop(stateOut?: string): Promise<void>
+  /** The simulator's clock: the hours of Drip's budget the run's requests fell in; undefined for the real API. */
+  clock(): SimulatorClock | undefined
 }
 
 const HOUR_MS = 60 * 60 * 1000
@@ -497,12 +689,13 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: 
         })
         return `  waited for Drip's hourly budget until ${clock(until)} UTC; going on`
       },
-      stop: async () => undefined
+      stop: async () => undefined,
+      clock: () => undefined
     }
   }
   // The runner reads what Drip holds, never the requests it received: keep none of those. A dry run plans on a
-  // simulator without limits.
-  const unlimited = options.unlimited || options.dryRun
+  // throwaway simulator at Drip's limits (unless --unlimited), going on after each hour as --wait does.
+  const unlimited = options.unlimited
   const simulator = new DripSimulator({
     keepRequests: 0,
     eventCreatesPerson: options.eventCreatesPerson,
@@ -547,7 +740,8 @@ async function openTarget(options: Options, env: NodeJS.ProcessEnv, checkpoint: 
         unroute()
         await simulator.stop()
       }
-    }
+    },
+    clock: () => ({ budgetHours: simulator.budgetHours(DEMO_ACCOUNT_ID), aheadMs: simulator.clockAheadMs })
   }
 }
 
@@ -559,14 +753,16 @@ interface Output {
   result(result: EventResult, beforeLine: () => void): void
   /** An input file that broke partway, when it did. */
   incomplete(incomplete: IncompleteFile, beforeLine: () => void): void
-  end(summary: Totals, state: ReturnType<Target['state']>): void
-  /** What a dry run found the replay needs. */
-  plan(summary: Totals): void
+  /** The summary (a dry run's plan), then what Drip holds. */
+  end(summary: Totals, state: ReturnType<Target['state']>, plan: PlanFacts, clock?: SimulatorClock): void
   /** Called when the reader of stdout went away (`| head`). */
   onClosed(handler: () => void): void
   /** Called when stdout cannot be written (a full disk), with why. */
   onFailed(handler: (error: Error) => void): void
 }
+
+/** Whose calls were held back, for --json: people the input never identifies, people whose first identify failed. */
+const heldPeople = (held: HeldCounts) => ({ heldPeople: held.people, firstIdentifyNotDelivered: held.undelivered })
 
 function openOutput(io: CliIO, target: Target, options: Options): Output {
   const safe = redactor(target.settings.apiKey)
@@ -584,18 +780,49 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
   }
   const onClosed = (handler: () => void) => closedHandlers.push(handler)
   const onFailed = (handler: (error: Error) => void) => failedHandlers.push(handler)
+  // A dry run shows a line per event only when asked (--per-event), and never one the next simulated hour sends;
+  // lines that are not events are findings about the input, shown as in a run.
+  const shownInDryRun = (outcome: EventResult['outcome']) =>
+    outcome === 'unparsable' || (options.perEvent && outcome !== 'deferred')
 
   if (options.json) {
     return {
       onClosed,
       onFailed,
-      result: (result) => write(JSON.stringify({ kind: 'result', ...result })),
+      result(result) {
+        if (!options.dryRun || shownInDryRun(result.outcome)) write(JSON.stringify({ kind: 'result', ...result }))
+      },
       incomplete: (incomplete) => write(JSON.stringify({ kind: 'incomplete', ...incomplete })),
-      plan: (summary) => write(JSON.stringify({ kind: 'plan', requestsByEndpoint: summary.requestsByEndpoint })),
-      end(summary, state) {
-        const target = options.live ? 'live' : 'simulator'
-        write(JSON.stringify({ kind: 'summary', target, mode, ...summary }))
-        if (!state || options.dryRun) return
+      end(summary, state, plan, clock) {
+        const target = options.live && !options.dryRun ? 'live' : 'simulator'
+        // `failures` is the part of `reasons` a later hour tries again (see totals): not for the reader.
+        const { delivered, ...rest } = { ...summary, failures: undefined }
+        if (options.dryRun) {
+          const { single, batch, hours } = planNumbers(summary, plan)
+          write(
+            JSON.stringify({
+              kind: 'plan',
+              mode,
+              ...rest,
+              wouldSend: delivered,
+              singleRequests: single,
+              batchRequests: batch,
+              budgetHours: hours,
+              firstIdentifies: plan.ahead,
+              ...heldPeople(plan.held),
+              files: plan.files,
+              items: plan.items,
+              first: plan.first,
+              last: plan.last
+            })
+          )
+          return
+        }
+        const simulator = clock ? { simulator: { budgetHours: clock.budgetHours, clockAheadMs: clock.aheadMs } } : {}
+        write(
+          JSON.stringify({ kind: 'summary', target, mode, delivered, ...rest, ...heldPeople(plan.held), ...simulator })
+        )
+        if (!state) return
         write(
           JSON.stringify({
             kind: 'drip',
@@ -617,25 +844,33 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
   const folder = options.source !== '-' && existsSync(options.source) && statSync(options.source).isDirectory()
   const pathOf: PathOf = (file) =>
     options.source === '-' ? 'stdin' : folder && file ? path.join(options.source, file) : options.source
-  if (!options.quiet) write(`Replaying ${source} via ${mode} → ${target.label}\n`)
+  // A dry run's plan follows at once, unless lines per event come first.
+  const gap = options.dryRun && !options.perEvent ? '' : '\n'
+  if (!options.quiet)
+    write(`${options.dryRun ? 'Planning' : 'Replaying'} ${source} via ${mode} → ${target.label}${gap}`)
   const shown = (outcome: EventResult['outcome']) =>
-    !options.quiet || outcome === 'rejected' || outcome === 'failed' || outcome === 'unparsable'
+    options.dryRun
+      ? shownInDryRun(outcome)
+      : !options.quiet || outcome === 'rejected' || outcome === 'failed' || outcome === 'unparsable'
   return {
     onClosed,
     onFailed,
     result(result, beforeLine) {
       if (!shown(result.outcome)) return
       beforeLine()
-      write(resultLine(result, folder, pathOf))
+      write(resultLine(result, folder, pathOf, options.dryRun))
     },
     incomplete(incomplete, beforeLine) {
       beforeLine()
       write(incompleteLine(incomplete))
     },
-    plan: (summary) => write(planText(summary, summary.alreadyDelivered)),
-    end(summary, state) {
-      write(summaryText(summary, { target: target.label, mode }))
-      if (state && !options.quiet && !options.dryRun) {
+    end(summary, state, plan, clock) {
+      if (options.dryRun) {
+        write(planText(summary, plan))
+        return
+      }
+      write(summaryText(summary, { target: target.label, mode, held: plan.held, clock }))
+      if (state && !options.quiet) {
         write(stateText(state.people, state.events, state.event_count, state.shopper_activity))
         write(
           options.eventCreatesPerson
@@ -649,21 +884,33 @@ function openOutput(io: CliIO, target: Target, options: Options): Output {
 }
 
 /**
- * Progress on stderr when it is a terminal and the input is large: bytes read of the input's size, events, their rate,
- * what Drip says is left of this hour's budget, and the time left at this rate. `clear` wipes the bar before an event
- * line is printed to the same terminal, and the next tick draws it again below.
+ * Progress on stderr when it is a terminal and the input is large: bytes read of the input's size, events, their rate
+ * over the whole run (waits for Drip's budget included), what Drip says is left of this hour's budget, and the time
+ * left: at Drip's budget's pace when that is the limit, else at this rate. `clear` wipes the bar before an event line
+ * is printed to the same terminal, and the next tick draws it again below.
  */
 function progressMeter(io: CliIO, files: InputFile[], enabled: boolean) {
   const total = files.reduce((sum, file) => sum + file.size, 0) || undefined
   let bytes = 0
   let events = 0
   let drawn = false
-  let started = Date.now()
+  const started = Date.now()
+  let phase: string | undefined
   const budget: { single?: number; batch?: number } = {}
+  // The requests of this reading of the input (the time left is worked out from them), and the runner's summary.
+  let watched: RunSummary | undefined
+  let before = { single: 0, batch: 0 }
+  const requests = () => {
+    const now = { single: 0, batch: 0 }
+    for (const [endpoint, count] of Object.entries(watched?.requestsByEndpoint ?? {})) now[budgetOf(endpoint)] += count
+    return now
+  }
   const show = enabled && io.stderr.isTTY && (total === undefined || total > 1_000_000)
   const draw = () => {
     const seconds = (Date.now() - started) / 1000
-    io.stderr.write(`\r\x1b[K${progressLine({ bytes, total, events, seconds, budget })}`)
+    const now = requests()
+    const read = { single: now.single - before.single, batch: now.batch - before.batch }
+    io.stderr.write(`\r\x1b[K${progressLine({ bytes, total, events, seconds, budget, requests: read, phase })}`)
     drawn = true
   }
   const timer = show ? setInterval(draw, 250) : undefined
@@ -675,6 +922,15 @@ function progressMeter(io: CliIO, files: InputFile[], enabled: boolean) {
       events++
       if (result.budgetLeft) budget[result.budgetLeft.kind] = result.budgetLeft.remaining
     },
+    /** What the run does now, shown instead of events while it is not sending ("finding first identifies"). */
+    phase(doing: string | undefined) {
+      phase = doing === 'sending' ? undefined : doing
+    },
+    /** The summary of the runner that sends now. */
+    watch(summary: RunSummary) {
+      watched = summary
+      before = requests()
+    },
     /** Wipes the bar before a line is printed. */
     clear() {
       // Only when the lines go to the same terminal as the bar.
@@ -683,10 +939,10 @@ function progressMeter(io: CliIO, files: InputFile[], enabled: boolean) {
         drawn = false
       }
     },
-    /** The input is read again from its start (the next hour of a --wait replay). */
+    /** The input is read again from its start (the next hour of a --wait replay): its share starts again. */
     rewind() {
       bytes = 0
-      started = Date.now()
+      before = requests()
     },
     stop() {
       if (!timer) return

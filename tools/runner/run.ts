@@ -9,8 +9,20 @@ import type { InputItem } from './input'
 // Replays Segment events through the destination exactly as Segment's cloud runtime calls it: new Destination(...),
 // settings with subscriptions, onEvent one at a time or onBatch per subscription in groups of the batch size.
 
-/** `deferred`: not delivered because Drip's hourly budget was spent; a later run (from the checkpoint) sends it. */
-export type Outcome = 'delivered' | 'rejected' | 'failed' | 'deferred' | 'skipped' | 'unparsable'
+/**
+ * `deferred`: not delivered because Drip's hourly budget was spent; a later run (from the checkpoint) sends it.
+ * `held`: not sent, so that Drip does not create a person their own history does not (see RunItem.held).
+ */
+export type Outcome = 'delivered' | 'rejected' | 'failed' | 'deferred' | 'skipped' | 'held' | 'unparsable'
+
+/**
+ * An input item as the runner takes it: what the reader read, and what the order of the replay says about it (see
+ * consent.ts). `ahead`: this is a person's first identify, sent ahead of their events (its rank among them); only the
+ * Identify subscriptions take it. `sentAhead`: it went ahead already, so the Identify subscriptions leave it out here.
+ * `held`: not sent in any subscription, for this reason; `heldForNow`: until something else is delivered (a later hour
+ * of the run tries it again), not for good.
+ */
+export type RunItem = InputItem & { ahead?: number; sentAhead?: boolean; held?: string; heldForNow?: boolean }
 
 /** What became of one input event in one subscription (or of an input item that is not an event). */
 export interface EventResult {
@@ -34,6 +46,8 @@ export interface EventResult {
   notes?: string[]
   /** What Drip said is left of this hour's budget for the kind of request that carried it (X-RateLimit-Remaining). */
   budgetLeft?: { kind: 'single' | 'batch'; remaining: number }
+  /** A person's first identify, sent ahead of their events: its rank among those (see RunItem). */
+  ahead?: number
 }
 
 export interface RunOptions {
@@ -48,21 +62,28 @@ export interface RunOptions {
   onResult: (result: EventResult) => void
   /** Called when an input file breaks partway (see IncompleteFile); the run goes on with the next file. */
   onIncomplete?: (incomplete: IncompleteFile) => void
-  /** Called once per input item when all its results are known: whether Drip took it in every subscription. */
-  onSettled?: (item: { file?: string; position: number; delivered: boolean }) => void
+  /**
+   * Called once per input item when all its results are known: whether Drip took it in every subscription, and
+   * whether its outcome is final (none failed or was deferred: sending it again would end the same way).
+   */
+  onSettled?: (item: ItemRef & { delivered: boolean; final: boolean }) => void
   /**
    * Whether an earlier run saw Drip take this item in this subscription (`subscription` is Matcher.key): it is not
    * sent there again. An item taken in all its subscriptions is best left out of the input altogether.
    */
   takenBefore?: (item: ItemRef, subscription: string) => boolean
+  /** Whether this item ended for good in this subscription earlier in this run (see onFinal): not sent again. */
+  settledBefore?: (item: ItemRef, subscription: string) => boolean
   /** Called as soon as Drip took an item in one subscription (a 2xx for it). */
   onTaken?: (item: ItemRef, subscription: string) => void
+  /** Called with each result whose outcome is final, in one subscription (see onSettled). */
+  onFinal?: (item: ItemRef, subscription: string) => void
   /** Called after each call of the destination (onEvent, or onBatch for a batch), once all its results are reported. */
   afterCall?: () => void
 }
 
-/** An input item: the file it came from and its place there. */
-export type ItemRef = Pick<EventResult, 'file' | 'position'>
+/** An input item: the file it came from and its place there (and, for a first identify sent ahead, its rank). */
+export type ItemRef = Pick<EventResult, 'file' | 'position' | 'ahead'>
 
 export interface RunSummary {
   eventsRead: number
@@ -72,8 +93,14 @@ export interface RunSummary {
   failed: number
   deferred: number
   skipped: number
-  /** Rejection and failure messages with how often each occurred. */
+  /** Held back: see Outcome; `heldForNow` of them until something else is delivered (see RunItem). */
+  held: number
+  heldForNow: number
+  /** First identifies Drip took ahead of their people's other calls (see RunItem). */
+  sentAhead: number
+  /** Rejection and failure messages with how often each occurred; `failures`: those of failures alone. */
   reasons: Record<string, number>
+  failures: Record<string, number>
   /** Notes on values left out of delivered events, with how often each occurred. */
   notes: Record<string, number>
   /** Requests that left for Drip, and how many of them got no answer (Drip unreachable, cut off, timed out). */
@@ -112,6 +139,7 @@ interface Pending {
   file?: string
   position: number
   line: number
+  ahead?: number
   event: SegmentEvent
 }
 
@@ -140,7 +168,11 @@ export class Runner {
     failed: 0,
     deferred: 0,
     skipped: 0,
+    held: 0,
+    heldForNow: 0,
+    sentAhead: 0,
     reasons: {},
+    failures: {},
     notes: {},
     requests: 0,
     unanswered: 0,
@@ -150,16 +182,14 @@ export class Runner {
   private readonly destination: Destination<Settings>
   private readonly watcher: Instrumented<Settings>
   private readonly matchers: Matcher[]
-  /** Input items with results still to come: how many, and whether all so far were deliveries. */
-  private readonly unsettled = new Map<string, { file?: string; position: number; left: number; delivered: boolean }>()
+  /** Input items with results still to come: how many, whether all so far were deliveries, and were final. */
+  private readonly unsettled = new Map<string, ItemRef & { left: number; delivered: boolean; final: boolean }>()
 
   constructor(private readonly options: RunOptions) {
     this.watcher = instrument(options.definition)
     this.destination = new Destination(this.watcher.definition)
     this.matchers = options.subscriptions.map((subscription, index) => {
-      const problem = fqlProblem(subscription.subscribe)
-      if (problem) throw new UsageError(`subscription "${subscription.subscribe}" is not a valid trigger: ${problem}`)
-      const fql = parseFql(subscription.subscribe)
+      const matches = triggerOf(subscription)
       const action = options.definition.actions[subscription.partnerAction]
       if (!action) throw new UsageError(`subscription names an unknown action "${subscription.partnerAction}"`)
       const batched = Boolean(options.batch && action.performBatch)
@@ -169,7 +199,7 @@ export class Runner {
         subscription: batched
           ? { ...subscription, mapping: { ...subscription.mapping, enable_batching: true } }
           : subscription,
-        matches: (event: SegmentEvent) => validate(fql as never, event),
+        matches,
         batched,
         batchSize: options.batchSize ?? (mappedSize > 0 ? mappedSize : 1000),
         pending: [],
@@ -181,20 +211,15 @@ export class Runner {
   }
 
   /** Sends one input item (or queues it for its batch). */
-  async push(item: InputItem): Promise<void> {
-    const where = { ...(item.file ? { file: item.file } : {}), position: item.position, line: item.line }
+  async push(item: RunItem): Promise<void> {
+    const where = {
+      ...(item.file ? { file: item.file } : {}),
+      position: item.position,
+      line: item.line,
+      ...(item.ahead !== undefined ? { ahead: item.ahead } : {})
+    }
     if (item.broken) {
-      const { path, reason, byte, inText, gzip, hint } = item.broken
-      const incomplete: IncompleteFile = {
-        ...(item.file ? { file: item.file } : {}),
-        path: path ?? item.file ?? 'the input',
-        line: item.line,
-        byte,
-        ...(inText && gzip ? { unzipped: true } : {}),
-        reason,
-        ...(hint ? { hint } : {}),
-        itemsBefore: item.position - 1
-      }
+      const incomplete = incompleteOf(item)
       this.summary.incomplete.push(incomplete)
       this.options.onIncomplete?.(incomplete)
       return
@@ -204,25 +229,48 @@ export class Runner {
       this.report({ ...where, outcome: 'unparsable', message: item.error })
       return
     }
-    this.summary.eventsRead++
+    // A first identify sent ahead is read again where it stands: it counts there.
+    if (item.ahead === undefined) this.summary.eventsRead++
     const event = item.event
     const turnedOff = turnedOffBy(event, this.options.definition.name)
     if (turnedOff) {
       this.report({ ...describe(where, event), outcome: 'skipped', message: turnedOff })
       return
     }
-    const subscribed = this.matchers.filter((m) => m.matches(event))
+    // A first identify sent ahead goes to the Identify subscriptions only, which leave it out where it stands.
+    const identifying = (m: Matcher) => m.subscription.partnerAction === IDENTIFY
+    const subscribed = this.matchers.filter(
+      (m) => m.matches(event) && (item.ahead === undefined || identifying(m)) && !(item.sentAhead && identifying(m))
+    )
     if (subscribed.length === 0) {
-      this.report({ ...describe(where, event), outcome: 'skipped', message: 'no mapping subscribes to this event' })
+      // Nothing left to send here: done, unless its identify ahead was not delivered (`held`), so that it is sent again.
+      if (item.sentAhead) {
+        this.options.onSettled?.({ ...itemRef(where), delivered: !item.held, final: !item.heldForNow })
+      } else
+        this.report({ ...describe(where, event), outcome: 'skipped', message: 'no mapping subscribes to this event' })
       return
     }
-    // Where an earlier run saw Drip take it, it does not go again.
-    const matched = subscribed.filter((m) => !this.options.takenBefore?.(where, m.key))
+    // Where an earlier run saw Drip take it, or this one saw it end for good, it does not go again.
+    const ref = itemRef(where)
+    const taken = (m: Matcher) => Boolean(this.options.takenBefore?.(ref, m.key))
+    const matched = subscribed.filter((m) => !taken(m) && !this.options.settledBefore?.(ref, m.key))
+    const delivered = subscribed.filter((m) => !matched.includes(m)).every(taken)
     if (matched.length === 0) {
-      this.options.onSettled?.({ ...where, delivered: true })
+      this.options.onSettled?.({ ...ref, delivered, final: true })
       return
     }
-    this.unsettled.set(itemKey(where), { ...where, left: matched.length, delivered: true })
+    this.unsettled.set(itemKey(where), { ...ref, left: matched.length, delivered, final: true })
+    if (item.held) {
+      const held = matched.map((m) => ({
+        ...describe(where, event),
+        action: m.subscription.partnerAction,
+        outcome: 'held' as const,
+        message: item.held
+      }))
+      if (item.heldForNow) this.summary.heldForNow += held.length
+      held.forEach((result, i) => this.report(result, matched[i], !item.heldForNow))
+      return
+    }
     // Drip must see each person's events in the order of the input: an identify sent after that person's track
     // would meet a person the track already created, and its initial status would not apply. So a batch holding
     // this person's earlier events goes first: at once for an event sent alone, or before this event's own batch.
@@ -265,14 +313,14 @@ export class Runner {
    * Drip's hourly budget is spent (reason BUDGET), what was read but not sent is deferred instead: it would only meet
    * refusals.
    */
-  async run(items: AsyncIterable<InputItem>, signal?: AbortSignal): Promise<RunSummary> {
+  async run(items: AsyncIterable<RunItem>, signal?: AbortSignal): Promise<RunSummary> {
     const iterator = items[Symbol.asyncIterator]()
     // A signal also ends a wait for input (stdin with nothing more to say yet), not only the next read.
     const aborted = new Promise<'aborted'>((resolve) => {
       if (signal?.aborted) resolve('aborted')
       signal?.addEventListener('abort', () => resolve('aborted'), { once: true })
     })
-    let waiting: Promise<IteratorResult<InputItem>> | undefined
+    let waiting: Promise<IteratorResult<RunItem>> | undefined
     for (;;) {
       if (signal?.aborted) break
       const next = iterator.next()
@@ -425,29 +473,35 @@ export class Runner {
   }
 
   /** Reports a result; `matcher`: the subscription it is a result of. */
-  private report(reported: EventResult, matcher?: Matcher): void {
-    this.reportAll([reported], matcher)
+  private report(reported: EventResult, matcher?: Matcher, final?: boolean): void {
+    this.reportAll([reported], matcher, final)
   }
 
   /**
    * Reports the results of one call. What Drip took is recorded (onTaken) before anything is shown (onResult), so
    * nothing that goes wrong in showing it (an output that cannot be written) can leave a delivery unrecorded.
    */
-  private reportAll(reported: EventResult[], matcher?: Matcher): void {
+  private reportAll(reported: EventResult[], matcher?: Matcher, final?: boolean): void {
+    const ended = (result: EventResult) => final ?? isFinal(result.outcome)
     const results = reported.map((result) => this.inWords(result))
     if (matcher) {
       for (const result of results) {
         if (result.outcome === 'delivered') this.options.onTaken?.(itemRef(result), matcher.key)
+        if (ended(result)) this.options.onFinal?.(itemRef(result), matcher.key)
       }
     }
     for (const result of results) {
       if (result.outcome !== 'unparsable') this.summary[result.outcome]++
+      if (result.outcome === 'delivered' && result.ahead !== undefined) this.summary.sentAhead++
       if ((result.outcome === 'rejected' || result.outcome === 'failed') && result.message) {
         this.summary.reasons[result.message] = (this.summary.reasons[result.message] ?? 0) + 1
       }
+      if (result.outcome === 'failed' && result.message) {
+        this.summary.failures[result.message] = (this.summary.failures[result.message] ?? 0) + 1
+      }
       for (const note of result.notes ?? []) this.summary.notes[note] = (this.summary.notes[note] ?? 0) + 1
       this.options.onResult(result)
-      this.settle(result)
+      this.settle(result, ended(result))
     }
   }
 
@@ -464,17 +518,33 @@ export class Runner {
   }
 
   /** Counts a result towards its input item; the item is settled once every subscription that took it answered. */
-  private settle(result: EventResult): void {
+  private settle(result: EventResult, final: boolean): void {
     const key = itemKey(result)
-    const item = this.unsettled.get(key) ?? { ...result, left: 1, delivered: true }
+    const item = this.unsettled.get(key) ?? { ...itemRef(result), left: 1, delivered: true, final: true }
     item.left--
     item.delivered &&= result.outcome === 'delivered'
+    item.final &&= final
     if (item.left > 0) {
       this.unsettled.set(key, item)
       return
     }
     this.unsettled.delete(key)
-    this.options.onSettled?.({ file: result.file, position: result.position, delivered: item.delivered })
+    this.options.onSettled?.({ ...itemRef(result), delivered: item.delivered, final: item.final })
+  }
+}
+
+/** An input item that says where its file broke, as the file it is about. */
+export function incompleteOf(item: InputItem): IncompleteFile {
+  const { path, reason, byte, inText, gzip, hint } = item.broken!
+  return {
+    ...(item.file ? { file: item.file } : {}),
+    path: path ?? item.file ?? 'the input',
+    line: item.line,
+    byte,
+    ...(inText && gzip ? { unzipped: true } : {}),
+    reason,
+    ...(hint ? { hint } : {}),
+    itemsBefore: item.position - 1
   }
 }
 
@@ -482,7 +552,7 @@ export class Runner {
  * Why Segment would not send this event to the destination, as its `integrations` object says: the destination
  * turned off by name, or everything turned off (`All: false`) without the destination turned back on.
  */
-function turnedOffBy(event: SegmentEvent, destination: string): string | undefined {
+export function turnedOffBy(event: SegmentEvent, destination: string): string | undefined {
   const integrations = event.integrations as Record<string, unknown> | undefined
   if (!integrations || typeof integrations !== 'object') return undefined
   const own = integrations[destination]
@@ -508,14 +578,29 @@ function personKeys(event: SegmentEvent): string[] {
 }
 
 function describe(
-  where: Pick<EventResult, 'file' | 'position' | 'line'>,
+  where: Pick<EventResult, 'file' | 'position' | 'line' | 'ahead'>,
   event: SegmentEvent
-): Pick<EventResult, 'file' | 'position' | 'line' | 'type' | 'name'> {
+): Pick<EventResult, 'file' | 'position' | 'line' | 'type' | 'name' | 'ahead'> {
   const name =
     event.type === 'track' ? event.event : event.type === 'page' || event.type === 'screen' ? event.name : undefined
   const file = where.file ? { file: where.file } : {}
-  return { ...file, position: where.position, line: where.line, type: event.type, ...(name ? { name } : {}) }
+  const ahead = where.ahead !== undefined ? { ahead: where.ahead } : {}
+  return { ...file, position: where.position, line: where.line, type: event.type, ...(name ? { name } : {}), ...ahead }
 }
+
+/** The action that makes people in Drip with the status their own traits give. */
+export const IDENTIFY = 'identify'
+
+/** A subscription's trigger as Segment evaluates it; a UsageError when it is not one. */
+export function triggerOf(subscription: DripSubscription): (event: SegmentEvent) => boolean {
+  const problem = fqlProblem(subscription.subscribe)
+  if (problem) throw new UsageError(`subscription "${subscription.subscribe}" is not a valid trigger: ${problem}`)
+  const fql = parseFql(subscription.subscribe)
+  return (event) => validate(fql as never, event)
+}
+
+/** An outcome that sending the item again in the same run would only repeat. */
+const isFinal = (outcome: Outcome) => outcome !== 'failed' && outcome !== 'deferred'
 
 /**
  * A success that sent nothing: the destination answers so for a warehouse row its sync mode does not act on (an
@@ -525,8 +610,13 @@ function nothingSent(data: { sent?: object; notes?: string[] } | undefined): boo
   return data?.sent !== undefined && Object.keys(data.sent).length === 0 && (data.notes?.length ?? 0) > 0
 }
 
-const itemKey = (where: ItemRef) => `${where.file ?? ''}#${where.position}`
-const itemRef = (where: ItemRef): ItemRef => ({ ...(where.file ? { file: where.file } : {}), position: where.position })
+const itemKey = (where: ItemRef) =>
+  `${where.ahead !== undefined ? `ahead ${where.ahead} ` : ''}${where.file ?? ''}#${where.position}`
+const itemRef = (where: ItemRef): ItemRef => ({
+  ...(where.file ? { file: where.file } : {}),
+  position: where.position,
+  ...(where.ahead !== undefined ? { ahead: where.ahead } : {})
+})
 
 /** Drip's hourly rate limit (not its "same person" 429, which a retry soon clears). */
 const isHourlyLimit = (result: EventResult) =>

@@ -18,7 +18,12 @@ export interface InputFile {
   size: number
 }
 
-const EVENT_FILE = /\.(ndjson|jsonl|json|gz|txt|log)$/i
+/** The files of a folder that are read, by how their names end; any other file in it is left alone. */
+export const EVENT_FILE_EXTENSIONS = ['.ndjson', '.jsonl', '.json', '.txt', '.log', '.gz']
+const EVENT_FILE = new RegExp(`(${EVENT_FILE_EXTENSIONS.map((ext) => `\\${ext}`).join('|')})$`, 'i')
+
+/** The extensions in words: ".ndjson, .jsonl, .json, .txt, .log and .gz". */
+export const EVENT_FILES_IN_WORDS = `${EVENT_FILE_EXTENSIONS.slice(0, -1).join(', ')} and ${EVENT_FILE_EXTENSIONS.slice(-1)}`
 
 /** The files an input names: stdin, one file, or every event file below a folder in path order (Segment names its folders by time). */
 export function inputFiles(source: string): InputFile[] {
@@ -29,7 +34,7 @@ export function inputFiles(source: string): InputFile[] {
     .filter((file) => EVENT_FILE.test(file))
     .sort()
   if (files.length === 0) {
-    throw new UsageError(`${source} holds no event files (.ndjson, .jsonl, .json or .gz, in any folder below it)`)
+    throw new UsageError(`${source} holds no event files (${EVENT_FILES_IN_WORDS}, in any folder below it)`)
   }
   // One that cannot be read is no reason to refuse the others: reading it says so, and the run goes on.
   return files.map((file) => ({ path: file, name: path.relative(source, file), size: statSync(file).size }))

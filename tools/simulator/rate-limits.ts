@@ -12,7 +12,7 @@ export interface Limits {
 export const DRIP_LIMITS: Limits = { single: 3600, batch: 50, windowMs: 60 * 60 * 1000 }
 
 export class RateLimits {
-  private readonly usage = new Map<string, { single: number; batch: number; windowStart: number }>()
+  private readonly usage = new Map<string, { single: number; batch: number; windowStart: number; windows: number }>()
 
   constructor(
     readonly limits: Limits = DRIP_LIMITS,
@@ -38,6 +38,11 @@ export class RateLimits {
     return usage ? Math.max(0, usage.windowStart + this.limits.windowMs - this.now()) : 0
   }
 
+  /** How many windows this account's requests have fallen in: the hours of Drip's budget they took. */
+  windows(account: string): number {
+    return this.usage.get(account)?.windows ?? 0
+  }
+
   reset(): void {
     this.usage.clear()
   }
@@ -46,7 +51,7 @@ export class RateLimits {
     const now = this.now()
     let usage = this.usage.get(account)
     if (!usage || now - usage.windowStart >= this.limits.windowMs) {
-      usage = { single: 0, batch: 0, windowStart: now }
+      usage = { single: 0, batch: 0, windowStart: now, windows: (usage?.windows ?? 0) + 1 }
       this.usage.set(account, usage)
     }
     return usage

@@ -196,6 +196,16 @@ export class DripSimulator {
     return this.rateLimits.resetsInMs(account)
   }
 
+  /** How far the simulator's clock was moved on (advanceClock): the time a replay waited for Drip's budget. */
+  get clockAheadMs(): number {
+    return this.clockOffsetMs
+  }
+
+  /** How many hourly windows of Drip's budget an account's requests have fallen in, on the simulator's clock. */
+  budgetHours(account = DEMO_ACCOUNT_ID): number {
+    return this.rateLimits.windows(account)
+  }
+
   /** Starts (or, without an argument, ends) faults at a rate; see Chaos. */
   chaos(chaos?: Chaos): void {
     this.chaosRun = chaos
