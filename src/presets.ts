@@ -1,5 +1,6 @@
 import { defaultValues } from '@segment/actions-core'
-import type { InputField, Preset } from '@segment/actions-core'
+import type { InputField, JSONObject, Preset } from '@segment/actions-core'
+import { firstOf } from './fields'
 
 // The subscriptions Segment sets up when an admin keeps the defaults. Segment's e-commerce events (E-commerce spec V2)
 // go to the Shopper Activity actions, and only there: Track Event's preset leaves them out, so no order is also
@@ -21,6 +22,20 @@ const LIFECYCLE_EVENTS = ['Audience Entered', 'Audience Exited', 'User Unsubscri
 
 /** The Engage audience an Audience Entered or Exited event is about. */
 const AUDIENCE_KEY = { '@path': '$.context.personas.computation_key' }
+
+/**
+ * What Segment sends for Journeys and Linked Audiences, which it routes by event kind rather than by a trigger
+ * (presets of type specificEvent): each goes to Sync Audience, whose membership comes from the event itself.
+ */
+const AUDIENCE_EVENTS = {
+  'Journeys Step Entered': 'journeys_step_entered_track',
+  'Linked Audience Entered': 'warehouse_audience_entered_track',
+  'Linked Audience Exited': 'warehouse_audience_exited_track',
+  'Linked Audience Membership Changed': 'warehouse_audience_membership_changed_identify'
+} as const
+
+/** Segment's Consent Management sends this track event when a person changes their consent preferences. */
+const CONSENT_EVENT = 'Segment Consent Preference Updated'
 
 type Actions = Record<string, { fields: Record<string, InputField> }>
 
@@ -89,6 +104,22 @@ export function presets(actions: Actions): Preset[] {
       type: 'automatic'
     },
     {
+      // Identify's consent fields take EU Consent from the event's consent object; a track event has no traits of
+      // its own, so the person is the one Segment's libraries keep in context, and no other trait is sent.
+      name: CONSENT_EVENT,
+      subscribe: `type = "track" and event = "${CONSENT_EVENT}"`,
+      partnerAction: 'identify',
+      mapping: consentMapping(actions),
+      type: 'automatic'
+    },
+    ...Object.entries(AUDIENCE_EVENTS).map(([name, eventSlug]): Preset => ({
+      name,
+      partnerAction: 'syncAudience',
+      mapping: mappingOf(actions.syncAudience),
+      type: 'specificEvent',
+      eventSlug
+    })),
+    {
       name: CART_EVENTS.join(' or '),
       subscribe: `type = "track" and (${CART_EVENTS.map((event) => `event = "${event}"`).join(' or ')})`,
       partnerAction: 'cartActivity',
@@ -96,4 +127,11 @@ export function presets(actions: Actions): Preset[] {
       type: 'automatic'
     }
   ]
+}
+
+/** Identify's defaults for a consent change: the person from context, their consent, nothing else of the event. */
+function consentMapping(actions: Actions) {
+  const mapping = mappingOf(actions.identify)
+  delete mapping.traits
+  return { ...mapping, email: firstOf(['$.context.traits.email', '$.properties.email']) as JSONObject }
 }

@@ -10,7 +10,12 @@ import { buildProduct } from '../records/shopper-activity'
 const PRODUCTS = shopperActivityRecords('product')
 const property = (key: string) => ({ '@path': `$.properties.${key}` })
 
-const SENDING: Sending<Payload> = { records: PRODUCTS, build: buildProduct }
+// A warehouse row that left the model (sync modes delete and mirror) is the product's deletion from Drip's catalog.
+const SENDING: Sending<Payload> = {
+  records: PRODUCTS,
+  build: buildProduct,
+  removal: { asPayload: (payload) => ({ ...payload, action: 'deleted' }) }
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Product Activity',
@@ -93,6 +98,17 @@ const action: ActionDefinition<Settings, Payload> = {
     },
     batch_size,
     enable_batching
+  },
+  syncMode: {
+    label: 'How rows sync',
+    description:
+      "For warehouse sources (Reverse ETL): a catalog mirrored from a model. Upsert: a new or changed row creates or updates its product (sent with Action as mapped, updated by default). Delete: a row leaving the model deletes its product from Drip's catalog (Action deleted). Mirror: both.",
+    default: 'upsert',
+    choices: [
+      { label: 'Create or update products of new and changed rows', value: 'upsert' },
+      { label: 'Delete the products of rows leaving the model', value: 'delete' },
+      { label: 'Mirror the model: create, update and delete', value: 'mirror' }
+    ]
   },
   perform: (request, data) => send(request, data, SENDING),
   performBatch: (request, data) => sendBatch(request, data, SENDING)

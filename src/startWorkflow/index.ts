@@ -3,11 +3,13 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { send } from '../sending'
 import type { Sending } from '../sending'
+import type { Planner } from '../batches'
 import { joiningSubscriber, workflowId } from '../fields'
 import { pickFrom } from '../pickers'
+import { savedSequence, sequenceHook, withSavedSequence } from '../hooks'
 import { startWorkflowPlan } from '../records/lifecycle'
 
-const SENDING: Sending<Payload> = { plan: startWorkflowPlan }
+const SENDING: Sending<Payload> & { plan: Planner<Payload> } = { plan: startWorkflowPlan }
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Start Workflow',
@@ -22,7 +24,13 @@ const action: ActionDefinition<Settings, Payload> = {
     workflow_id: (request, { settings, page }) =>
       pickFrom(request, settings, { path: 'workflows', key: 'workflows', status: 'active', page })
   },
-  perform: (request, data) => send(request, data, SENDING)
+  // Saving the mapping reads the chosen workflow: missing is refused, not active is reported (see hooks.ts). When the
+  // payload names none, perform sends to the saved one.
+  hooks: { onMappingSave: sequenceHook<Payload>('workflows') },
+  perform: (request, data) =>
+    send(request, data, {
+      plan: withSavedSequence(SENDING.plan, 'workflow_id', 'workflows', savedSequence(data.hookOutputs))
+    })
 }
 
 export default action

@@ -3,11 +3,13 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { send } from '../sending'
 import type { Sending } from '../sending'
+import type { Planner } from '../batches'
 import { joiningSubscriber } from '../fields'
 import { pickFrom } from '../pickers'
+import { savedSequence, sequenceHook, withSavedSequence } from '../hooks'
 import { campaignPlan } from '../records/lifecycle'
 
-const SENDING: Sending<Payload> = { plan: campaignPlan }
+const SENDING: Sending<Payload> & { plan: Planner<Payload> } = { plan: campaignPlan }
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Subscribe to Email Series',
@@ -45,7 +47,13 @@ const action: ActionDefinition<Settings, Payload> = {
     campaign_id: (request, { settings, page }) =>
       pickFrom(request, settings, { path: 'campaigns', key: 'campaigns', status: 'active', page })
   },
-  perform: (request, data) => send(request, data, SENDING)
+  // Saving the mapping reads the chosen Email Series: missing is refused, not active is reported (see hooks.ts). When the
+  // payload names none, perform sends to the saved one.
+  hooks: { onMappingSave: sequenceHook<Payload>('campaigns') },
+  perform: (request, data) =>
+    send(request, data, {
+      plan: withSavedSequence(SENDING.plan, 'campaign_id', 'campaigns', savedSequence(data.hookOutputs))
+    })
 }
 
 export default action
