@@ -27,6 +27,15 @@ const CONFIGURED = {
   consent_message_template: 'Marketing emails ({category}), as chosen in our consent banner'
 }
 
+/** The person as Drip gets them when the consent object grants Marketing, with the configured message. */
+const GRANTED = {
+  email: 'ada@example.com',
+  user_id: 'u-1',
+  eu_consent: 'granted',
+  eu_consent_message: 'Marketing emails (Marketing), as chosen in our consent banner',
+  initial_status: 'unsubscribed'
+}
+
 const consented = (categoryPreferences: JSONObject | undefined, traits: JSONObject = {}): SegmentEvent =>
   segmentEvent({
     type: 'identify',
@@ -51,13 +60,7 @@ describe('Identify: EU Consent from the consent object', () => {
       consented({ Marketing: true, Analytics: false }),
       withPreset('Identify', CONFIGURED)
     )
-    expect(person).toEqual({
-      email: 'ada@example.com',
-      user_id: 'u-1',
-      eu_consent: 'granted',
-      eu_consent_message: 'Marketing emails (Marketing), as chosen in our consent banner',
-      initial_status: 'unsubscribed'
-    })
+    expect(person).toEqual(GRANTED)
     expect(notes).toBeUndefined()
   })
 
@@ -126,13 +129,7 @@ describe('the Segment Consent Preference Updated preset', () => {
       context: { traits: { email: 'ada@example.com' }, consent: { categoryPreferences: { Marketing: true } } }
     })
     const { person } = await personSent(event, withPreset('Segment Consent Preference Updated', CONFIGURED))
-    expect(person).toEqual({
-      email: 'ada@example.com',
-      user_id: 'u-1',
-      eu_consent: 'granted',
-      eu_consent_message: 'Marketing emails (Marketing), as chosen in our consent banner',
-      initial_status: 'unsubscribed'
-    })
+    expect(person).toEqual(GRANTED)
   })
 
   it('is triggered by that event only', () => {
