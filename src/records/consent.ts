@@ -20,8 +20,8 @@ export function withConsent(payload: IdentifyPayload, notes: string[]): Identify
   const preference = preferences[category]
   if (typeof preference !== 'boolean') {
     notes.push(
-      `Consent Preferences: "${category}" is ${JSON.stringify(preference)}, neither true nor false, so EU Consent was ` +
-        'not taken from it.'
+      `Consent Preferences: "${category}" is ${String(JSON.stringify(preference)).slice(0, 80)}, neither true nor ` +
+        'false, so EU Consent was not taken from it.'
     )
     return payload
   }
