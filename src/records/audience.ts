@@ -50,7 +50,10 @@ export function audienceChange(
   member: boolean | undefined,
   savedTag?: string
 ): AudienceChange {
-  return { email: payload.email, tag: savedTag ?? payload.tag, member }
+  // Classic Journeys send a step's entry with no true/false at the step's key, and never an exit (actions-core after
+  // 3.170.0 reads it the same way, behind a flag).
+  const entered = member ?? (payload.computation_class === 'journey_step' ? true : undefined)
+  return { email: payload.email, tag: savedTag ?? payload.tag, member: entered }
 }
 
 /** The change as the Add or Remove Tags action takes it: the tag to add, or the tag to remove. */

@@ -10,6 +10,10 @@ export interface Payload {
    */
   tag?: string
   /**
+   * What the event is about, as Engage says (context.personas.computation_class): a Journeys step that carries no true/false membership (classic Journeys' steps) is an entry, as classic Journeys never remove anyone.
+   */
+  computation_class?: string
+  /**
    * Maximum number of events to include in each batch. Actual batch sizes may be lower. Max size must be between 1 and 1000 inclusive.
    */
   batch_size?: number

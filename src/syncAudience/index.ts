@@ -60,6 +60,15 @@ const action: ActionDefinition<Settings, Payload> = {
         }
       }
     },
+    computation_class: {
+      label: 'Audience Kind',
+      description:
+        "What the event is about, as Engage says (context.personas.computation_class): a Journeys step that carries no true/false membership (classic Journeys' steps) is an entry, as classic Journeys never remove anyone.",
+      type: 'string',
+      required: false,
+      unsafe_hidden: true,
+      default: personas('computation_class')
+    },
     batch_size,
     enable_batching
   },

@@ -174,6 +174,21 @@ describe('entering adds the tag and exiting removes it (onEvent)', () => {
     expect(removed).toHaveLength(1)
   })
 
+  it('a classic Journeys step, which carries no true/false: an entry, its tag added', async () => {
+    const step = personas('j_o_onboarding__step_1', { computation_class: 'journey_step' })
+    const event = segmentEvent({
+      type: 'track',
+      event: 'Audience Entered',
+      properties: { audience_key: 'j_o_onboarding__step_1' },
+      context: { traits: { email: 'ada@example.com' }, personas: step }
+    })
+    const added = intercept('post', `${base}/tags`, 201, {})
+    await runtime().onEvent(event, subscribed())
+    expect(added.map((call) => call.body)).toEqual([
+      { tags: [{ email: 'ada@example.com', tag: 'j_o_onboarding__step_1' }] }
+    ])
+  })
+
   it('a Linked Audience through its preset (specificEvent): entered, exited, and membership changed', async () => {
     const presets = (definition.presets ?? []).filter((p) => p.partnerAction === 'syncAudience')
     expect(presets.map((p) => [p.name, p.type === 'specificEvent' ? p.eventSlug : p.type])).toEqual([
