@@ -5,6 +5,7 @@ import { send } from '../plans'
 import type { PlanSending } from '../plans'
 import { joiningSubscriber, workflowId } from '../fields'
 import { pickFrom } from '../pickers'
+import { savedSequence, sequenceHook, withSavedSequence } from '../hooks'
 import { startWorkflowPlan } from '../records/lifecycle'
 
 const SENDING: PlanSending<Payload> = { plan: startWorkflowPlan }
@@ -22,7 +23,13 @@ const action: ActionDefinition<Settings, Payload> = {
     workflow_id: (request, { settings, page }) =>
       pickFrom(request, settings, { path: 'workflows', key: 'workflows', status: 'active', page })
   },
-  perform: (request, data) => send(request, data, SENDING)
+  // Saving the mapping reads the chosen workflow: missing is refused, not active is reported (see hooks.ts). When the
+  // payload names none, perform sends to the saved one.
+  hooks: { onMappingSave: sequenceHook<Payload>('workflows') },
+  perform: (request, data) =>
+    send(request, data, {
+      plan: withSavedSequence(SENDING.plan, 'workflow_id', 'workflows', savedSequence(data.hookOutputs))
+    })
 }
 
 export default action
