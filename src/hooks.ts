@@ -1,6 +1,6 @@
 import type { RequestClient } from '@segment/actions-core'
 import type { ActionHookDefinition, ActionHookResponse } from '@segment/actions-core/destination-kit'
-import type { Settings } from './generated-types'
+import type { AudienceSettings, Settings } from './generated-types'
 import { checkedSettings } from './credentials'
 import { accountTags, activateSequence, sequence } from './drip-api'
 import type { Sequence } from './drip-api'
@@ -15,9 +15,20 @@ import { pathSegment, text } from './records/values'
 // then does nothing: the save reads the chosen one, refuses one the account does not have, warns about one that is
 // not active (or activates it, if the admin ticks that), and keeps its id, name and status for perform.
 
-type HookData = { settings: Settings; hookInputs?: Record<string, unknown> }
-/** A hook of an action whose payload is P; its inputs and saved outputs are plain values. */
-type Hook<P> = ActionHookDefinition<Settings, P, unknown, Record<string, unknown>, Record<string, string>>
+/** A hook of an action whose payload is P, with its inputs I and the outputs O it saves (the action's generated types). */
+type Hook<P, I, O> = ActionHookDefinition<Settings, P, AudienceSettings, I, O>
+
+/** What the Email Series and workflow hooks take and keep (their generated OnMappingSaveInputs and Outputs). */
+export interface SequenceInputs {
+  id: string
+  activate?: boolean
+}
+export type SequenceOutputs = Sequence
+
+/** What the warehouse model's tag hook takes and keeps (its generated RetlOnMappingSaveInputs and Outputs). */
+export interface ModelTag {
+  tag: string
+}
 
 /** What each list is called in the admin's words, and what joining it means. */
 const LISTS = {
@@ -28,14 +39,14 @@ const LISTS = {
 type List = keyof typeof LISTS
 
 /** A hook's refusal, in the shape the mapping editor shows: the message, and a code. */
-function refusal(message: string, code: string): ActionHookResponse<Record<string, string>> {
+function refusal<O>(message: string, code: string): ActionHookResponse<O> {
   return { error: { message, code } }
 }
 
 const named = (saved: Sequence) => `"${saved.name ?? saved.id}" (${saved.id})`
 
 /** The onMappingSave hook of Start Workflow (`workflows`) and Subscribe to Email Series (`campaigns`). */
-export function sequenceHook<P>(list: List): Hook<P> {
+export function sequenceHook<P>(list: List): Hook<P, SequenceInputs, SequenceOutputs> {
   const { what, joins } = LISTS[list]
   return {
     label: `Check the ${what}`,
@@ -69,10 +80,10 @@ export function sequenceHook<P>(list: List): Hook<P> {
         required: false
       }
     },
-    performHook: async (request: RequestClient, { settings, hookInputs }: HookData) => {
+    performHook: async (request, { settings, hookInputs }) => {
       try {
         const checked = checkedSettings(settings)
-        const id = text(hookInputs?.id as string | undefined)
+        const id = text(hookInputs?.id)
         if (!id) return refusal(`${what}: empty. Pick the ${what} this mapping sends people to.`, 'MISSING_ID')
         const segment = pathSegment(id, what)
         if ('error' in segment) return refusal(segment.error, 'INVALID_ID')
@@ -96,8 +107,9 @@ export function sequenceHook<P>(list: List): Hook<P> {
         }
         if (hookInputs?.activate === true) {
           await activateSequence(request, checked, list, segment.segment)
+          const was = `${what} ${named(saved)} was ${saved.status}`
           return {
-            successMessage: `${what} ${named(saved)} was ${saved.status}; it is now active, so people this mapping sends ${joins}.`,
+            successMessage: `${was}; it is now active, so people this mapping sends ${joins}.`,
             savedData: { ...saved, status: 'active' }
           }
         }
@@ -152,7 +164,7 @@ export function withSavedSequence<P extends { [key in K]?: string }, K extends '
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Sync Audience's retlOnMappingSave: picks a tag the account has, or takes a new one, for the model. */
-export function modelTagHook<P>(): Hook<P> {
+export function modelTagHook<P>(): Hook<P, ModelTag, ModelTag> {
   return {
     label: 'Pick or create the tag for this model',
     description:
@@ -173,10 +185,10 @@ export function modelTagHook<P>(): Hook<P> {
     outputTypes: {
       tag: { label: 'Tag', description: 'The Drip tag that stands for the model.', type: 'string', required: true }
     },
-    performHook: async (request: RequestClient, { settings, hookInputs }: HookData) => {
+    performHook: async (request, { settings, hookInputs }) => {
       try {
         const checked = checkedSettings(settings)
-        const chosen = audienceTag(hookInputs?.tag as string | undefined, 'Tag')
+        const chosen = audienceTag(hookInputs?.tag, 'Tag')
         if ('error' in chosen) return refusal(chosen.error, 'INVALID_TAG')
         const known = (await accountTags(request, checked)).includes(chosen.tag)
         return {

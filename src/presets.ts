@@ -117,11 +117,12 @@ const AUDIENCE_EVENTS = {
 } as const
 
 function audiencePresets(actions: Actions): Preset[] {
-  return Object.entries(AUDIENCE_EVENTS).map(([name, eventSlug]): Preset => ({
+  const mapping = mappingOf(actions.syncAudience)
+  return Object.entries(AUDIENCE_EVENTS).map(([name, eventSlug]) => ({
     name,
     partnerAction: 'syncAudience',
-    mapping: mappingOf(actions.syncAudience),
-    type: 'specificEvent',
+    mapping,
+    type: 'specificEvent' as const,
     eventSlug
   }))
 }

@@ -14,10 +14,8 @@ import {
   textParts,
   traitKeysReadBy
 } from '../fields'
-import { buildSubscriber, customFieldKey } from '../records/subscriber'
+import { engagedSubscriber } from '../records/consent'
 import { removedPersonPlan } from '../records/lifecycle'
-import { audienceTraitKey } from '../records/audience'
-import { withConsent } from '../records/consent'
 import { pickFrom } from '../pickers'
 
 const SUBSCRIBERS = restRecords('subscribers')
@@ -292,16 +290,7 @@ const fields: Record<string, InputField> = {
 
 // Traits a field reads by default (`$.traits.email`, ...; not the whole `$.traits`) are not repeated as custom fields.
 const STANDARD_TRAITS = traitKeysReadBy(fields)
-
-/** The person, with consent from the consent object and without an audience's trait kept as a tag (see the fields). */
-function build(payload: Payload) {
-  const audience = audienceTraitKey(payload)
-  const leftOut = audience ? new Set([...STANDARD_TRAITS, customFieldKey(audience)]) : STANDARD_TRAITS
-  const notes: string[] = []
-  const built = buildSubscriber(withConsent(payload, notes), leftOut)
-  if ('error' in built || notes.length === 0) return built
-  return { ...built, notes: [...notes, ...(built.notes ?? [])] }
-}
+const build = (payload: Payload) => engagedSubscriber(payload, STANDARD_TRAITS)
 
 const SENDING: Sending<Payload> = { records: SUBSCRIBERS, build, removal: { asPlan: removedPersonPlan } }
 

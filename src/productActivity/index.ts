@@ -10,10 +10,10 @@ import { buildProduct } from '../records/shopper-activity'
 const PRODUCTS = shopperActivityRecords('product')
 const property = (key: string) => ({ '@path': `$.properties.${key}` })
 
-// A warehouse row that left the model (sync modes delete and mirror) is the product's deletion from Drip's catalog.
 const SENDING: Sending<Payload> = {
   records: PRODUCTS,
   build: buildProduct,
+  // A warehouse row that left the model (sync modes delete and mirror) is the product's deletion from Drip's catalog.
   removal: { asPayload: (payload) => ({ ...payload, action: 'deleted' }) }
 }
 

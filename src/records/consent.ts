@@ -1,5 +1,9 @@
 import type { Payload as IdentifyPayload } from '../identify/generated-types'
+import { audienceTraitKey } from './audience'
+import { buildSubscriber, customFieldKey } from './subscriber'
+import type { DripSubscriber } from './subscriber'
 import { text } from './values'
+import type { Built } from './values'
 
 // Segment's Consent Management stamps every event with the person's preferences by category
 // (`context.consent.categoryPreferences`, e.g. {"Marketing": true}). The admin names the category that stands for
@@ -44,4 +48,21 @@ export function withConsent(payload: IdentifyPayload, notes: string[]): Identify
     changed.status = 'unsubscribed'
   }
   return changed
+}
+
+/**
+ * Identify's person, with EU Consent from the consent object (withConsent) and without the true/false trait of an
+ * audience kept as a Drip tag (audienceTraitKey): the tag says it, and a custom field reading "true" would say it
+ * twice. The notes say what the consent object overrode.
+ */
+export function engagedSubscriber(
+  payload: IdentifyPayload,
+  standardTraits: ReadonlySet<string>
+): Built<DripSubscriber> {
+  const audience = audienceTraitKey(payload)
+  const leftOut = audience ? new Set([...standardTraits, customFieldKey(audience)]) : standardTraits
+  const notes: string[] = []
+  const built = buildSubscriber(withConsent(payload, notes), leftOut)
+  if ('error' in built || notes.length === 0) return built
+  return { ...built, notes: [...notes, ...(built.notes ?? [])] }
 }

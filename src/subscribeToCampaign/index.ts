@@ -1,6 +1,6 @@
 import type { ActionDefinition } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
-import type { Payload } from './generated-types'
+import type { AudienceSettings, Settings } from '../generated-types'
+import type { OnMappingSaveInputs, OnMappingSaveOutputs, Payload } from './generated-types'
 import { send } from '../plans'
 import type { PlanSending } from '../plans'
 import { joiningSubscriber } from '../fields'
@@ -10,7 +10,7 @@ import { campaignPlan } from '../records/lifecycle'
 
 const SENDING: PlanSending<Payload> = { plan: campaignPlan }
 
-const action: ActionDefinition<Settings, Payload> = {
+const action: ActionDefinition<Settings, Payload, AudienceSettings, OnMappingSaveInputs, OnMappingSaveOutputs> = {
   title: 'Subscribe to Email Series',
   description: 'Start a person on an Email Series campaign, creating or updating the person.',
   fields: {

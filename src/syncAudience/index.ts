@@ -1,6 +1,10 @@
 import type { ActionDefinition, RequestClient } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
-import type { Payload } from './generated-types'
+import type { AudienceSettings, Settings } from '../generated-types'
+import type {
+  Payload,
+  RetlOnMappingSaveInputs as HookInputs,
+  RetlOnMappingSaveOutputs as HookOutputs
+} from './generated-types'
 import { restRecords } from '../drip-api'
 import { send, sendBatch } from '../sync-modes'
 import type { Sending } from '../sync-modes'
@@ -24,7 +28,7 @@ const SENDING: Sending<AudienceChange> = {
 
 const personas = (key: string) => ({ '@path': `$.context.personas.${key}` })
 
-const action: ActionDefinition<Settings, Payload> = {
+const action: ActionDefinition<Settings, Payload, AudienceSettings, HookInputs, HookOutputs> = {
   title: 'Sync Audience',
   description:
     "Keep a Drip tag on exactly the people in a Segment audience: Engage audiences, Journeys steps, Linked Audiences and warehouse models. Entering adds the audience's tag, exiting removes it.",
