@@ -163,7 +163,7 @@ it('every PR is as prettier formats it under the repository settings', () => {
 })
 
 it("every PR compiles, tests included, under action-destinations' compiler settings (strict, no unused names)", () => {
-  // All four in one program, each where that repository keeps a destination, beside a stand-in for its lib/test-data.
+  // All of them in one program, each where that repository keeps a destination, beside a stand-in for its lib/test-data.
   const pkg = path.join(scratch, 'repo', 'packages', 'destination-actions')
   for (const pr of PRS) cpSync(folder(pr), path.join(pkg, 'src', 'destinations', `pr-${pr}`), { recursive: true })
   mkdirSync(path.join(pkg, 'src', 'lib'), { recursive: true })
