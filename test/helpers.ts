@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process'
+import path from 'path'
 import nock from 'nock'
 import { Destination } from '@segment/actions-core'
 import type { DestinationDefinition, JSONObject, SegmentEvent } from '@segment/actions-core'
@@ -99,4 +101,17 @@ export function segmentEvent(event: Event): SegmentEvent {
     context: {},
     ...event
   } as SegmentEvent
+}
+
+/**
+ * A fixture under test/fixtures run by `node --expose-gc` in a process of its own, to call gc() and read a heap no
+ * other test shares: the JSON it printed, and what it wrote to stderr.
+ */
+export function inHeapOfItsOwn<T>(fixture: string, ...args: string[]): { printed: T; stderr: string } {
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '-r', 'ts-node/register/transpile-only', path.join('test', 'fixtures', fixture), ...args],
+    { cwd: path.join(__dirname, '..'), encoding: 'utf8' }
+  )
+  return { printed: JSON.parse(child.stdout || 'null') as T, stderr: child.stderr }
 }

@@ -14,9 +14,20 @@ jest.mock('../../src/constants', () => jest.requireActual('../../src/constants')
 // Real HTTP to 127.0.0.1 without nock in between: nock's interceptor does not pass on a connection cut mid-answer.
 beforeAll(() => nock.restore())
 
-// 600 events per action through onBatch (batches of 500 and 100), the first 200 of them through onEvent: refused are
-// the 100th, 300th and 500th person of each action.
-const run = (rate: number) => chaosRun({ batched: 600, alone: 200, refusedEvery: 200, rate, seed: 'npm test' })
+// 400 events per action through onBatch (batches of 300 and 100), the first 100 of them through onEvent: refused are
+// the 100th and 300th person of each action. An answer cut mid-way is noticed at the request timeout: 250 ms in the
+// runs with faults, so that they wait on the cut ones for seconds, not a minute (a slow answer that meets it is a
+// retryable 504, as a cut one is).
+const run = (rate: number) =>
+  chaosRun({
+    batched: 400,
+    alone: 100,
+    batchSize: 300,
+    refusedEvery: 200,
+    rate,
+    seed: 'npm test',
+    requestTimeoutMs: rate > 0 ? 250 : undefined
+  })
 
 const problems = (report: WayReport) => ({
   goodFailed: report.goodFailed,
@@ -28,34 +39,34 @@ const none = { goodFailed: [], refusedMisreported: [], lost: [] }
 it('without other faults, each refused record fails alone and every other event is delivered on its first attempt', async () => {
   const report = await run(0)
   expect(report.onBatch).toMatchObject({
-    events: 1800,
-    refused: 9,
-    delivered: 1791,
-    attempts: { 1: 1791 },
-    refusedAttempts: { 1: 9 },
+    events: 1200,
+    refused: 6,
+    delivered: 1194,
+    attempts: { 1: 1194 },
+    refusedAttempts: { 1: 6 },
     inCallRetries: 0
   })
   expect(report.onEvent).toMatchObject({
-    events: 600,
+    events: 300,
     refused: 3,
-    delivered: 597,
-    attempts: { 1: 597 },
+    delivered: 297,
+    attempts: { 1: 297 },
     refusedAttempts: { 1: 3 },
     // One request per event, alone.
-    requests: 600,
+    requests: 300,
     batchRequests: 0,
     inCallRetries: 0
   })
-  // Each action: a batch of 500 refused; its halves of 250 (each holding a refused person) refused as batches too and
-  // sent one by one; a batch of 100 delivered. 4 batch requests and 500 single ones.
-  expect(report.onBatch).toMatchObject({ batchRequests: 3 * 4, singleRequests: 3 * 500 })
+  // Each action: a batch of 300 refused; its halves of 150 (each holding a refused person) refused as batches too and
+  // sent one by one; a batch of 100 delivered. 4 batch requests and 300 single ones.
+  expect(report.onBatch).toMatchObject({ batchRequests: 3 * 4, singleRequests: 3 * 300 })
   for (const way of WAYS) expect(problems(report[way]!)).toEqual(none)
 })
 
 it('with 10% of requests failing, nothing good is lost, misreported or out of retries; refused records fail alone', async () => {
   const report = await run(0.1)
-  expect(report.onBatch).toMatchObject({ events: 1800, refused: 9, delivered: 1791, exhausted: 0 })
-  expect(report.onEvent).toMatchObject({ events: 600, refused: 3, delivered: 597, exhausted: 0, inCallRetries: 0 })
+  expect(report.onBatch).toMatchObject({ events: 1200, refused: 6, delivered: 1194, exhausted: 0 })
+  expect(report.onEvent).toMatchObject({ events: 300, refused: 3, delivered: 297, exhausted: 0, inCallRetries: 0 })
   for (const way of WAYS) {
     expect(problems(report[way]!)).toEqual(none)
     // The faults did happen: some events took more than one attempt, none more than Segment makes.

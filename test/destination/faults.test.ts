@@ -1,5 +1,3 @@
-import { spawnSync } from 'child_process'
-import path from 'path'
 import {
   InvalidAuthenticationError,
   IntegrationError,
@@ -8,7 +6,7 @@ import {
 } from '@segment/actions-core'
 import { BATCH_RETRIES, BATCH_RETRY_PAUSE_MS, DRIP_REQUEST_TIMEOUT_MS } from '../../src/constants'
 import { DEMO_ACCOUNT_ID, DEMO_API_TOKEN, type Fault } from '../../tools/simulator'
-import { segmentEvent } from '../helpers'
+import { inHeapOfItsOwn, segmentEvent } from '../helpers'
 import { ENCODED_DEMO_KEY, useSimulator } from '../simulated'
 
 // The fault matrix: every way Drip can fail, for single events, batches and the authentication test, through the
@@ -377,14 +375,12 @@ describe('answers of 1 MB', () => {
 
 describe('answers cut mid-way', () => {
   it("fail at the request timeout, each with a timeout's message, over 200 of them", () => {
-    // In a process of its own, to call gc() and read a heap no other test shares.
-    const child = spawnSync(
-      process.execPath,
-      ['--expose-gc', '-r', 'ts-node/register/transpile-only', 'test/fixtures/cut-answers-heap.ts', '200'],
-      { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' }
+    const { printed, stderr } = inHeapOfItsOwn<Record<string, number> & { messages: string[] }>(
+      'cut-answers-heap.ts',
+      '200'
     )
-    expect(child.stderr).toBe('')
-    const { cut, before, after, messages } = JSON.parse(child.stdout) as Record<string, number> & { messages: string[] }
+    expect(stderr).toBe('')
+    const { cut, before, after, messages } = printed
     // The short timeout may strike before the headers on a busy machine: either way, a timeout that says so.
     const timeouts = [
       "Drip's answer did not arrive whole: the connection closed in the middle of it, or the request timeout passed",

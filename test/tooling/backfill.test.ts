@@ -17,6 +17,19 @@ import { ended, identify, runMain, start, startLive, tmp, until } from './run-cl
 // No test here hangs on the machine's speed: runs are in this process (runMain) where a process adds nothing, stop
 // points are events (a line printed, a request taken), never a time, and inputs are as small as the point allows.
 
+// An account whose hourly budget is 5 batch requests, not Drip's 50: stopping at the budget and going on after it
+// take a tenth of the events (the runner goes by what the simulator answers, X-RateLimit-Remaining and 429s; its plan
+// by DRIP_HOURLY_BATCH_REQUESTS). Batches of any size go to the batch endpoint, as in every test (see setup.ts).
+jest.mock('../../src/constants', () => ({
+  ...jest.requireActual('../../src/constants'),
+  SMALL_BATCH: 1,
+  DRIP_HOURLY_BATCH_REQUESTS: 5
+}))
+jest.mock('../../tools/simulator/rate-limits', () => {
+  const actual = jest.requireActual('../../tools/simulator/rate-limits')
+  return { ...actual, DRIP_LIMITS: { ...actual.DRIP_LIMITS, batch: 5 } }
+})
+
 /** An archive of `count` identify calls over three gzipped files in two day folders; its folder. */
 function archive(count: number): string {
   const dir = tmp()
@@ -56,49 +69,50 @@ const lines = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => `${identify(from + i)}\n`).join('')
 
 it('stops cleanly at the budget, continues from the checkpoint to the end, sends nothing twice; the plan matched', async () => {
-  const input = archive(110 * 72)
+  const input = archive(11 * 72)
   const checkpoint = path.join(tmp(), 'replay.checkpoint')
-  // Batches of 72 (the smallest the destination sends to a batch endpoint): 110 batch requests; Drip takes 50 an hour.
+  // Batches of 72 (the smallest the destination sends to a batch endpoint): 11 batch requests, in an account that
+  // takes 5 an hour (mocked above).
   const args = [input, '--batch', '--batch-size', '72', '--quiet', '--checkpoint', checkpoint]
   const batches = 'POST /v2/9999999/subscribers/batches'
 
   const plan = await runMain([...args, '--dry-run'])
   expect(plan.code).toBe(0)
-  expect(plan.stdout).toMatch(/single requests +0 .*\n +batch requests +110 \(2\.2 h of Drip's 50 an hour\)/)
+  expect(plan.stdout).toMatch(/single requests +0 .*\n +batch requests +11 \(2\.2 h of Drip's 5 an hour\)/)
   expect(plan.stdout).toMatch(/Drip's budget needs +about 3 hours/)
 
   const first = await runMain(args)
   expect(first.code).toBe(75)
   expect(first.stdout).toMatch(/STOPPED at Drip's hourly budget/)
-  expect(first.stdout).toMatch(/delivered to Drip +3600\n/)
+  expect(first.stdout).toMatch(/delivered to Drip +360\n/)
   expect(first.stderr).toContain(`continue with:\n  actions-drip ${args.join(' ')}\n`)
-  expect(account(checkpoint).people).toHaveLength(3600)
-  expect(taken(checkpoint)).toBe(3600)
+  expect(account(checkpoint).people).toHaveLength(360)
+  expect(taken(checkpoint)).toBe(360)
 
   const rest = await runMain([...args, '--wait'])
   expect(rest.code).toBe(0)
   expect(rest.stderr).toMatch(/waited 60 minutes on the simulator's clock/)
-  expect(rest.stdout).toMatch(/delivered to Drip +4320\n +delivered by earlier runs +3600 \(skipped: the checkpoint\)/)
+  expect(rest.stdout).toMatch(/delivered to Drip +432\n +delivered by earlier runs +360 \(skipped: the checkpoint\)/)
   // Every event in Drip once, and the requests sent are those the plan counted.
   const kept = account(checkpoint)
-  expect(new Set(kept.people.map((p) => p.email)).size).toBe(7920)
-  expect(kept.subscriber_writes).toBe(7920)
-  expect(requestsTo(first.stdout, batches) + requestsTo(rest.stdout, batches)).toBe(110)
+  expect(new Set(kept.people.map((p) => p.email)).size).toBe(792)
+  expect(kept.subscriber_writes).toBe(792)
+  expect(requestsTo(first.stdout, batches) + requestsTo(rest.stdout, batches)).toBe(11)
 })
 
 it.each([
   ['onEvent', []],
   ['onBatch', ['--batch', '--batch-size', '80']]
 ])('%s: continues after Ctrl-C from where it stopped, sending nothing twice', async (_mode, mode) => {
-  const input = archive(600)
+  const input = archive(300)
   const checkpoint = path.join(tmp(), 'replay.checkpoint')
   const args = [input, '--unlimited', '--checkpoint', checkpoint, ...mode]
-  // Ctrl-C as the 150th result is printed: bin.ts aborts this signal on SIGINT.
+  // Ctrl-C as the 100th result is printed: bin.ts aborts this signal on SIGINT.
   const sigint = new AbortController()
   const first = await runMain(args, {
     signal: sigint.signal,
     onStdout: (stdout) => {
-      if (!sigint.signal.aborted && (stdout.match(/ delivered$/gm)?.length ?? 0) >= 150) sigint.abort('SIGINT')
+      if (!sigint.signal.aborted && (stdout.match(/ delivered$/gm)?.length ?? 0) >= 100) sigint.abort('SIGINT')
     }
   })
   expect(first.code).toBe(130)
@@ -106,16 +120,16 @@ it.each([
   // What was read is sent (a batch under way included), and all of it is recorded.
   const stopped = account(checkpoint)
   expect(stopped.people.length).toBe(delivered(first.stdout))
-  expect(stopped.people.length).toBeGreaterThanOrEqual(150)
-  expect(stopped.people.length).toBeLessThan(600)
+  expect(stopped.people.length).toBeGreaterThanOrEqual(100)
+  expect(stopped.people.length).toBeLessThan(300)
   expect(taken(checkpoint)).toBe(stopped.people.length)
 
   const rest = await runMain([...args, '--quiet'])
   expect(rest.code).toBe(0)
-  expect(delivered(rest.stdout)).toBe(600 - stopped.people.length)
+  expect(delivered(rest.stdout)).toBe(300 - stopped.people.length)
   const held = account(checkpoint)
-  expect(held.people).toHaveLength(600)
-  expect(held.subscriber_writes).toBe(600)
+  expect(held.people).toHaveLength(300)
+  expect(held.subscriber_writes).toBe(300)
 })
 
 describe('the process, stopped by a signal while it waits for input', () => {
@@ -149,26 +163,39 @@ describe('the process, stopped by a signal while it waits for input', () => {
   )
 })
 
-describe('a run that stops on an error leaves a checkpoint that covers everything it delivered', () => {
-  // An output that breaks after 40 lines: a full disk (an error event), or an error thrown where the line is written.
-  const breaking = (how: 'event' | 'throw') => {
-    let lines = 0
-    const disk = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
-    const stream = new Writable({
-      write(_chunk, _encoding, done) {
-        done(++lines > 40 && how === 'event' ? disk : null)
-      }
-    })
-    if (how === 'throw') {
-      const write = stream.write.bind(stream)
-      stream.write = ((chunk: string) => {
-        if (lines >= 40) throw disk
-        return write(chunk)
-      }) as typeof stream.write
+/** An output that breaks after `after` lines: a full disk (an error event), or an error thrown where a line is written. */
+function breaking(how: 'event' | 'throw', after: number) {
+  let lines = 0
+  const disk = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+  const stream = new Writable({
+    write(_chunk, _encoding, done) {
+      done(++lines > after && how === 'event' ? disk : null)
     }
-    return stream
+  })
+  if (how === 'throw') {
+    const write = stream.write.bind(stream)
+    stream.write = ((chunk: string) => {
+      if (lines >= after) throw disk
+      return write(chunk)
+    }) as typeof stream.write
   }
+  return stream
+}
 
+/** The runner's main() writing to `stdout`, as runMain's but for an output of the test's own; its exit and stderr. */
+function runInto(args: string[], stdout: Writable) {
+  let stderr = ''
+  const run = main({
+    argv: args,
+    env: {},
+    stdin: process.stdin,
+    stdout,
+    stderr: new Writable({ write: (chunk, _encoding, done) => done(void (stderr += chunk)) })
+  })
+  return { run, stderr: () => stderr }
+}
+
+describe('a run that stops on an error leaves a checkpoint that covers everything it delivered', () => {
   it.each([
     ['an output that fails (exit 1)', 'event'],
     ['an error thrown mid-run', 'throw']
@@ -176,17 +203,10 @@ describe('a run that stops on an error leaves a checkpoint that covers everythin
     const input = archive(300)
     const checkpoint = path.join(tmp(), 'replay.checkpoint')
     const args = [input, '--unlimited', '--batch', '--batch-size', '80', '--checkpoint', checkpoint]
-    let stderr = ''
-    const run = main({
-      argv: args,
-      env: {},
-      stdin: process.stdin,
-      stdout: breaking(how),
-      stderr: new Writable({ write: (chunk, _encoding, done) => done(void (stderr += chunk)) })
-    })
+    const { run, stderr } = runInto(args, breaking(how, 40))
     if (how === 'event') {
       expect(await run).toBe(1)
-      expect(stderr).toMatch(
+      expect(stderr()).toMatch(
         /^actions-drip: stopped: the output could not be written \(ENOSPC: no space left on device, write\); .*replay\.checkpoint records what Drip took\.\n$/
       )
     } else {
@@ -248,7 +268,8 @@ describe('kill -9 with --live resends at most the Drip call in flight', () => {
       expect(held().people).toHaveLength(6 * perCall)
       expect(taken(checkpoint)).toBe(5 * perCall)
 
-      const rest = await ended(startLive(args, url, env))
+      // The resume in this process: its requests to Drip go to the same simulator.
+      const rest = await runMain(args, { env })
       expect(rest.code).toBe(0)
       expect(rest.stdout).toMatch(
         new RegExp(`delivered to Drip +${count - 5 * perCall}\\n +delivered by earlier runs +${5 * perCall} `)
@@ -376,7 +397,12 @@ describe('inputs a backfill meets', () => {
   })
 })
 
-describe('a year of history, damaged: the whole backfill through a dry run, a Ctrl-C and a resume', () => {
+// The damaged archive's size: BACKFILL_PEOPLE people (an identify and a track each). The suite runs 1,000 (2,000
+// events); `BACKFILL_PEOPLE=10000 npx jest test/tooling/backfill.test.ts -t 'a year of history' --testTimeout=900000`
+// runs the 20,000-event archive once and prints what each run did (docs/backfill.md has its figures).
+const PEOPLE = Number(process.env.BACKFILL_PEOPLE ?? 1000)
+
+describe('a year of history, damaged: the whole backfill through a dry run, a Ctrl-C, an error and a resume', () => {
   // Names of accented, CJK and emoji characters throughout, so read and gunzip chunk boundaries fall inside them.
   const NAMES = ['Zoë', 'Ångström', 'Łukasz', '李小龍', '김민준', 'Ünal 😀', '👩‍👩‍👧', '𝄞 Øre']
   const person = (n: number) => ({
@@ -474,15 +500,21 @@ describe('a year of history, damaged: the whole backfill through a dry run, a Ct
     return count
   }
 
-  it('2,000 events over 8 files: each valid one lands once, names byte for byte, the damage named where it is', async () => {
-    const { dir, expected, malformed, paths, items } = damagedArchive(1000)
+  // Batches that leave several to a file; Drip's budget is another test's subject.
+  const batchSize = 80
+  const events = (PEOPLE * 2).toLocaleString('en-US')
+  it(`${events} events over 8 files: each valid one lands once, names byte for byte, the damage named where it is`, async () => {
+    const began = Date.now()
+    const { dir, expected, malformed, paths, items } = damagedArchive(PEOPLE)
     // The archive does what it is for: names fall on chunk boundaries in every file, the cut one included.
     const split = await Promise.all(paths.map(splits))
     expect(split.every((count) => count > 0)).toBe(true)
     expect(malformed).toHaveLength(10)
     const cut = new RegExp(`${paths[TRUNCATED]}:\\d+: is cut short: its gzip data ends early, at byte \\d+`)
     const checkpoint = path.join(tmp(), 'backfill.checkpoint')
-    const args = [dir, '--batch', '--batch-size', '80', '--checkpoint', checkpoint]
+    const args = [dir, '--batch', '--batch-size', String(batchSize), '--unlimited', '--checkpoint', checkpoint]
+    /** What the checkpoint covers equals all that Drip holds. */
+    const heldByDrip = () => account(checkpoint).people.length + account(checkpoint).event_count
 
     const plan = await runMain([...args, '--quiet', '--dry-run'])
     expect(plan.code).toBe(65)
@@ -502,17 +534,24 @@ describe('a year of history, damaged: the whole backfill through a dry run, a Ct
     expect(first.code).toBe(130)
     expect(first.stdout).toMatch(new RegExp(`^INCOMPLETE ${cut.source}`, 'm'))
     // Stopped: the checkpoint covers all that Drip holds, and the account holds all the run delivered.
-    const stopped = account(checkpoint)
-    expect(stopped.people.length + stopped.event_count).toBe(delivered(first.stdout))
+    expect(heldByDrip()).toBe(delivered(first.stdout))
     expect(taken(checkpoint)).toBe(delivered(first.stdout))
     expect(delivered(first.stdout)).toBeLessThan(items)
+
+    // The resume stops on an error: its output breaks (a full disk) a few batches on. The checkpoint covers all that
+    // Drip holds, the batch whose lines were being written included.
+    const broken = runInto(args, breaking('event', 3 * batchSize))
+    expect(await broken.run).toBe(1)
+    expect(broken.stderr()).toMatch(/^actions-drip: stopped: the output could not be written \(ENOSPC/)
+    const beforeLast = taken(checkpoint)
+    expect(heldByDrip()).toBe(beforeLast)
+    expect(beforeLast).toBeGreaterThan(delivered(first.stdout))
+    expect(beforeLast).toBeLessThan(items)
 
     const rest = await runMain([...args, '--quiet'])
     expect(rest.code).toBe(65)
     expect(rest.stdout).toMatch(
-      new RegExp(
-        `delivered to Drip +${items - delivered(first.stdout)}\\n +delivered by earlier runs +${delivered(first.stdout)} `
-      )
+      new RegExp(`delivered to Drip +${items - beforeLast}\\n +delivered by earlier runs +${beforeLast} `)
     )
     expect(rest.stdout).toMatch(new RegExp(`incomplete files +1 .*\\n +${cut.source}`))
     for (const at of malformed) expect(rest.stdout).toMatch(new RegExp(`^${at} .* UNPARSABLE: `, 'm'))
@@ -525,5 +564,20 @@ describe('a year of history, damaged: the whole backfill through a dry run, a Ct
     expect(held.event_count).toBe(expected.events.size)
     expect(new Map(held.events.map((e) => [e.email, e.properties.name]))).toEqual(expected.events)
     expect(held.events).toHaveLength(expected.events.size)
+
+    if (process.env.BACKFILL_PEOPLE) {
+      const figures = {
+        linesInArchive: PEOPLE * 2 + malformed.length,
+        validItemsReadable: items,
+        chunkBoundariesInsideACharacter: split,
+        cutAt: cut.exec(rest.stdout)?.[0],
+        deliveredBeforeCtrlC: delivered(first.stdout),
+        checkpointAfterError: beforeLast,
+        deliveredByResume: delivered(rest.stdout),
+        dripHolds: { people: held.people.length, events: held.event_count, subscriberWrites: held.subscriber_writes },
+        seconds: (Date.now() - began) / 1000
+      }
+      process.stdout.write(`backfill of ${events} events: ${JSON.stringify(figures, null, 2)}\n`)
+    }
   })
 })

@@ -43,18 +43,6 @@ export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5))
 }
 
-export function cli(args: string[], input?: string | Buffer, env: NodeJS.ProcessEnv = {}) {
-  return new Promise<Run>((resolve) => {
-    const child = start(args, env)
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(input ?? '')
-  })
-}
-
 /** The NDJSON `--json` prints, by kind. */
 export function ndjson(stdout: string) {
   const lines = stdout
