@@ -1,12 +1,13 @@
 import { fieldsToJsonSchema } from '@segment/actions-core'
-import type { DestinationDefinition, InputField } from '@segment/actions-core'
+import type { AudienceDestinationDefinition, InputField } from '@segment/actions-core'
 import { compile } from 'json-schema-to-typescript'
 import type { JSONSchema4 } from 'json-schema'
 import { resolveConfig } from 'prettier'
 import path from 'path'
 
 // Builds every generated-types.ts from the field definitions exactly as action-destinations' `generate:types` does:
-// Settings from the authentication fields, each action's Payload from its fields alone, formatted by the prettier
+// Settings from the authentication fields (then AudienceSettings from the audience fields), each action's Payload
+// from its fields alone (then each hook's Inputs and Outputs), formatted by the prettier
 // that json-schema-to-typescript carries, with the repository's prettier options. Shapes several payloads share are
 // derived from these in src/records/shapes.ts, so regenerating in that repository changes nothing.
 
@@ -20,7 +21,7 @@ type Fields = Record<string, InputField>
  * (an exported PR of the series, say).
  */
 export async function generatedTypes(dir = SRC): Promise<Map<string, string>> {
-  const definition = (await import(dir)).default as DestinationDefinition<unknown>
+  const definition = (await import(dir)).default as AudienceDestinationDefinition<unknown>
   const style = (await resolveConfig(path.join(SRC, 'index.ts'))) ?? undefined
   const typesOf = (fields: Fields, name: string) =>
     compile(withoutExtras(fieldsToJsonSchema(fields, { tsType: true }) as JSONSchema4), name, {
@@ -29,9 +30,17 @@ export async function generatedTypes(dir = SRC): Promise<Map<string, string>> {
     })
   const files = new Map<string, string>()
   const settingsFields = (definition.authentication?.fields ?? {}) as Fields
-  files.set(path.join(dir, 'generated-types.ts'), await typesOf(settingsFields, 'Settings'))
+  const audienceFields = (definition.audienceFields ?? {}) as Fields
+  let settingsTypes = await typesOf(settingsFields, 'Settings')
+  if (Object.keys(audienceFields).length > 0) settingsTypes += await typesOf(audienceFields, 'AudienceSettings')
+  files.set(path.join(dir, 'generated-types.ts'), settingsTypes)
   for (const [slug, action] of Object.entries(definition.actions)) {
-    files.set(path.join(dir, slug, 'generated-types.ts'), await typesOf(action.fields as Fields, 'Payload'))
+    let types = await typesOf(action.fields as Fields, 'Payload')
+    for (const [hookName, hook] of Object.entries(action.hooks ?? {})) {
+      if (hook?.inputFields) types += await typesOf(hook.inputFields as Fields, `${hookName}Inputs`)
+      if (hook?.outputTypes) types += await typesOf(hook.outputTypes as unknown as Fields, `${hookName}Outputs`)
+    }
+    files.set(path.join(dir, slug, 'generated-types.ts'), types)
   }
   return files
 }

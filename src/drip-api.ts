@@ -161,3 +161,48 @@ export async function runCalls(request: RequestClient, checked: CheckedSettings,
   }
   return last
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// What mapping saves and audience connections read: tags, one Email Series or workflow, its activation
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Every tag the account uses (`GET /v2/:account_id/tags`, one list, not paged). */
+export async function accountTags(request: RequestClient, checked: CheckedSettings): Promise<string[]> {
+  const answer = await dripRequest(request, `${REST}/${checked.account}/tags`, { method: 'GET' }, checked)
+  const tags = typeof answer.body === 'object' ? answer.body.tags : undefined
+  return Array.isArray(tags) ? tags.map(String) : []
+}
+
+/** An Email Series or a workflow as Drip describes it. */
+export interface Sequence {
+  id: string
+  name?: string
+  status?: string
+}
+
+/** One Email Series or workflow (`GET /v2/:account_id/<list>/:id`); `segment` is its id, checked and encoded. */
+export async function sequence(
+  request: RequestClient,
+  checked: CheckedSettings,
+  list: 'campaigns' | 'workflows',
+  segment: string
+): Promise<Sequence> {
+  const answer = await dripRequest(request, `${REST}/${checked.account}/${list}/${segment}`, { method: 'GET' }, checked)
+  const entries = typeof answer.body === 'object' ? answer.body[list] : undefined
+  const entry = (Array.isArray(entries) ? entries[0] : undefined) as Record<string, unknown> | undefined
+  return {
+    id: String(entry?.id ?? decodeURIComponent(segment)),
+    name: typeof entry?.name === 'string' ? entry.name : undefined,
+    status: typeof entry?.status === 'string' ? entry.status : undefined
+  }
+}
+
+/** Activates an Email Series or a workflow (`POST /v2/:account_id/<list>/:id/activate`, 204). */
+export function activateSequence(
+  request: RequestClient,
+  checked: CheckedSettings,
+  list: 'campaigns' | 'workflows',
+  segment: string
+): Promise<DripAnswer> {
+  return dripRequest(request, `${REST}/${checked.account}/${list}/${segment}/activate`, { method: 'POST' }, checked)
+}

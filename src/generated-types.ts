@@ -10,3 +10,11 @@ export interface Settings {
    */
   apiKey: string
 }
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface AudienceSettings {
+  /**
+   * The Drip tag that stands for this audience: people entering it get the tag, people leaving lose it. Empty: the audience's key (e.g. vip_customers).
+   */
+  tag?: string
+}

@@ -1,6 +1,6 @@
 import { InvalidAuthenticationError } from '@segment/actions-core'
-import type { DestinationDefinition } from '@segment/actions-core'
-import type { Settings } from './generated-types'
+import type { AudienceDestinationDefinition } from '@segment/actions-core'
+import type { AudienceSettings, Settings } from './generated-types'
 import { USER_AGENT } from './constants'
 import { authorizationHeader } from './credentials'
 import { accountIdsOfKey } from './drip-api'
@@ -17,7 +17,9 @@ import deletePerson from './deletePerson'
 import subscribeToCampaign from './subscribeToCampaign'
 import startWorkflow from './startWorkflow'
 import removeFromWorkflow from './removeFromWorkflow'
+import syncAudience from './syncAudience'
 import { presets } from './presets'
+import { audienceConfig, audienceFields } from './audiences'
 
 const actions = {
   trackEvent,
@@ -30,16 +32,20 @@ const actions = {
   deletePerson,
   subscribeToCampaign,
   startWorkflow,
-  removeFromWorkflow
+  removeFromWorkflow,
+  syncAudience
 }
 
-const destination: DestinationDefinition<Settings> = {
+const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {
   name: 'Drip (Actions)',
   slug: 'actions-drip',
   mode: 'cloud',
   description:
     'Send Segment identify and track calls to Drip as people and events; e-commerce events as orders and carts; ' +
     'Engage audiences as tags; unsubscribes, deletions, Email Series and workflows.',
+  // An audience connected to Drip becomes a Drip tag (see audiences.ts and the Sync Audience action).
+  audienceFields,
+  audienceConfig,
   authentication: {
     scheme: 'custom',
     fields: {

@@ -1,5 +1,6 @@
 import { defaultValues } from '@segment/actions-core'
-import type { InputField, Preset } from '@segment/actions-core'
+import type { InputField, JSONObject, Preset } from '@segment/actions-core'
+import { firstOf } from './fields'
 
 // The subscriptions Segment sets up when an admin keeps the defaults.
 
@@ -27,6 +28,8 @@ export function presets(actions: Actions): Preset[] {
     },
     ...orderPresets(actions),
     ...lifecyclePresets(actions),
+    consentPreset(actions),
+    ...audiencePresets(actions),
     cartPreset(actions)
   ]
 }
@@ -96,4 +99,44 @@ function lifecyclePresets(actions: Actions): Preset[] {
     forEvents('User Unsubscribed', ['User Unsubscribed'], 'unsubscribe', mappingOf(actions.unsubscribe)),
     forEvents('User Deleted', ['User Deleted'], 'deletePerson', mappingOf(actions.deletePerson))
   ]
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Engage: Journeys and Linked Audiences (specificEvent), and Consent Management
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * What Segment sends for Journeys and Linked Audiences, which it routes by event kind rather than by a trigger
+ * (presets of type specificEvent): each goes to Sync Audience, whose membership comes from the event itself.
+ */
+const AUDIENCE_EVENTS = {
+  'Journeys Step Entered': 'journeys_step_entered_track',
+  'Linked Audience Entered': 'warehouse_audience_entered_track',
+  'Linked Audience Exited': 'warehouse_audience_exited_track',
+  'Linked Audience Membership Changed': 'warehouse_audience_membership_changed_identify'
+} as const
+
+function audiencePresets(actions: Actions): Preset[] {
+  const mapping = mappingOf(actions.syncAudience)
+  return Object.entries(AUDIENCE_EVENTS).map(([name, eventSlug]) => ({
+    name,
+    partnerAction: 'syncAudience',
+    mapping,
+    type: 'specificEvent' as const,
+    eventSlug
+  }))
+}
+
+/** Segment's Consent Management sends this track event when a person changes their consent preferences. */
+const CONSENT_EVENT = 'Segment Consent Preference Updated'
+
+/**
+ * Identify's consent fields take EU Consent from the event's consent object; a track event has no traits of its own,
+ * so the person is the one Segment's libraries keep in context, and no other trait of the event is sent.
+ */
+function consentPreset(actions: Actions): Preset {
+  const mapping = mappingOf(actions.identify)
+  delete mapping.traits
+  const email = firstOf(['$.context.traits.email', '$.properties.email']) as JSONObject
+  return forEvents(CONSENT_EVENT, [CONSENT_EVENT], 'identify', { ...mapping, email })
 }

@@ -59,10 +59,14 @@ export function mappingProblem<S>(
   if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping)) {
     return `"mapping" must be an object of field keys and values, not ${JSON.stringify(mapping)}`
   }
-  const fields = definition.actions[action].fields
-  // Segment's own keys (the sync mode of a warehouse mapping) ride along in a mapping too.
+  const { fields, hooks = {} } = definition.actions[action]
+  // Segment's own keys (the sync mode of a warehouse mapping) ride along in a mapping too, and so does what the
+  // action's hooks saved when the mapping was saved (`onMappingSave: {outputs: ...}`).
   const unknown = Object.keys(mapping).filter(
-    (key) => !Object.prototype.hasOwnProperty.call(fields, key) && !key.startsWith('__segment_internal_')
+    (key) =>
+      !Object.prototype.hasOwnProperty.call(fields, key) &&
+      !key.startsWith('__segment_internal_') &&
+      !Object.prototype.hasOwnProperty.call(hooks, key)
   )
   if (unknown.length === 0) return undefined
   const known = Object.entries(fields)

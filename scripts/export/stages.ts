@@ -33,6 +33,15 @@ const ORIGINAL_DESCRIPTION = "description: 'Send Segment analytics events and us
 const SHOPPER_DESCRIPTION =
   "description: 'Send Segment identify and track calls to Drip as people and events, and e-commerce events as orders and carts.',"
 
+// Start Workflow and Subscribe to Email Series from PR 5 on: typed with their hook's inputs and outputs, and perform
+// takes the Email Series or workflow the mapping's save kept when the payload names none.
+const SAVED_SEQUENCE = (key: string, list: string) =>
+  `perform: (request, data) => send(request, data, { plan: withSavedSequence(SENDING.plan, '${key}', '${list}', savedSequence(data.hookOutputs)) })`
+const PLAN_ALONE = 'perform: (request, data) => send(request, data, SENDING)'
+const HOOKED_ACTION =
+  'const action: ActionDefinition<Settings, Payload, AudienceSettings, OnMappingSaveInputs, OnMappingSaveOutputs> = {'
+const PLAIN_ACTION = 'const action: ActionDefinition<Settings, Payload> = {'
+
 export const STAGES: Stage[] = [
   {
     pr: 1,
@@ -147,6 +156,76 @@ export const STAGES: Stage[] = [
       'trackEvent/index.ts': [['../sync-modes', '../sending']],
       'orderActivity/index.ts': [['../sync-modes', '../sending']],
       'updateTags/index.ts': [['../sync-modes', '../plans']]
+    }
+  },
+  {
+    pr: 5,
+    title: 'Engage: audiences, journeys and consent as Drip tags and consent; mapping-save hooks; product catalog sync',
+    adds: {
+      files: ['syncAudience', 'audiences.ts', 'hooks.ts', 'records/audience.ts', 'records/consent.ts'],
+      sections: {
+        'drip-api.ts': [
+          'What mapping saves and audience connections read: tags, one Email Series or workflow, its activation'
+        ],
+        'presets.ts': ['Engage: Journeys and Linked Audiences (specificEvent), and Consent Management']
+      },
+      names: {
+        'index.ts': ['actions.syncAudience', 'destination.audienceFields', 'destination.audienceConfig'],
+        'presets.ts': ['presets.consentPreset', 'presets.audiencePresets'],
+        'identify/index.ts': [
+          'fields.audience_key',
+          'fields.consent_preferences',
+          'fields.consent_category',
+          'fields.consent_message_template',
+          'fields.unsubscribe_on_denied'
+        ],
+        'startWorkflow/index.ts': ['action.hooks'],
+        'subscribeToCampaign/index.ts': ['action.hooks'],
+        'unsubscribe/index.ts': ['action.fields.batch_keys'],
+        'productActivity/index.ts': ['action.syncMode', 'SENDING.removal'],
+        '__tests__/index.test.ts': ['Engage: audiences and consent'],
+        'identify/__tests__/index.test.ts': ['Drip.identify.Engage: consent and audiences synced as tags'],
+        'startWorkflow/__tests__/index.test.ts': [
+          'Drip.startWorkflow.onMappingSave: the workflow is read when the mapping is saved'
+        ],
+        'subscribeToCampaign/__tests__/index.test.ts': [
+          'Drip.subscribeToCampaign.onMappingSave: the Email Series is read when the mapping is saved'
+        ],
+        'productActivity/__tests__/index.test.ts': ['Drip.productActivity.warehouse rows (sync modes)']
+      }
+    },
+    rewrites: {
+      'index.ts': [
+        [
+          "import type { AudienceDestinationDefinition } from '@segment/actions-core'",
+          "import type { DestinationDefinition } from '@segment/actions-core'"
+        ],
+        [
+          'const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {',
+          'const destination: DestinationDefinition<Settings> = {'
+        ]
+      ],
+      'identify/index.ts': [
+        [
+          "import { engagedSubscriber } from '../records/consent'",
+          "import { buildSubscriber } from '../records/subscriber'"
+        ],
+        [
+          'const build = (payload: Payload) => engagedSubscriber(payload, STANDARD_TRAITS)',
+          'const build = (payload: Payload) => buildSubscriber(payload, STANDARD_TRAITS)'
+        ]
+      ],
+      'startWorkflow/index.ts': [
+        [HOOKED_ACTION, PLAIN_ACTION],
+        [SAVED_SEQUENCE('workflow_id', 'workflows'), PLAN_ALONE]
+      ],
+      'subscribeToCampaign/index.ts': [
+        [HOOKED_ACTION, PLAIN_ACTION],
+        [SAVED_SEQUENCE('campaign_id', 'campaigns'), PLAN_ALONE]
+      ]
+    },
+    imports: {
+      'productActivity/index.ts': [['../sync-modes', '../sending']]
     }
   }
 ]

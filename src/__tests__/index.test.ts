@@ -183,3 +183,100 @@ describe('Drip', () => {
     })
   })
 })
+
+describe('Engage: audiences and consent', () => {
+  const testDestination = createTestIntegration(destination)
+  const connect = (audienceSettings: JSONObject = {}) =>
+    testDestination.createAudience({
+      settings,
+      audienceName: 'VIP Customers',
+      personas: { computation_key: 'vip_customers', computation_id: 'aud_1', namespace: 'spa_1' },
+      audienceSettings
+    })
+
+  it('an audience connected to Drip gets its key as its tag, once Drip has taken the key and account', async () => {
+    const seen = answer('get', '/v2/9999999/tags', 200, { tags: ['Customer'] })
+    await expect(connect()).resolves.toEqual({ externalId: 'vip_customers' })
+    await expect(connect({ tag: ' VIP (Engage) ' })).resolves.toEqual({ externalId: 'VIP (Engage)' })
+    expect(seen).toEqual([
+      { path: '/v2/9999999/tags', authorization: BASIC, body: '' },
+      { path: '/v2/9999999/tags', authorization: BASIC, body: '' }
+    ])
+  })
+
+  it('refuses a Drip Tag that cannot be one tag, naming the setting, before asking Drip anything', async () => {
+    const seen = answer('get', '/v2/9999999/tags', 200, { tags: [] })
+    await expect(connect({ tag: 'vip,gold' })).rejects.toThrow(
+      'Drip Tag (audience setting): "vip,gold" holds a comma, which Drip would read as two tags. Set Drip Tag in ' +
+        "the audience's settings for Drip to the tag that should stand for this audience."
+    )
+    expect(seen).toEqual([])
+  })
+
+  it('getAudience checks the tag it was given, or the Drip Tag set since', async () => {
+    answer('get', '/v2/9999999/tags', 200, { tags: ['vip_customers'] })
+    await expect(testDestination.getAudience({ settings, externalId: 'vip_customers' })).resolves.toEqual({
+      externalId: 'vip_customers'
+    })
+    await expect(
+      testDestination.getAudience({ settings, externalId: 'vip_customers', audienceSettings: { tag: 'VIP' } })
+    ).resolves.toEqual({ externalId: 'VIP' })
+    nock.cleanAll()
+    answer('get', '/v2/9999999/tags', 401, { errors: [{ code: 'authentication_error', message: 'Unauthorized' }] })
+    await expect(testDestination.getAudience({ settings, externalId: 'vip_customers' })).rejects.toThrow(
+      'Drip rejected the API key (401: Unauthorized). Check the API Key setting.'
+    )
+  })
+
+  it('Segment Consent Preference Updated: a denial reaches eu_consent, and unsubscribes when the admin chose that', async () => {
+    const people = answer('post', '/v2/9999999/subscribers', 200, { subscribers: [{ id: 'p1' }] })
+    answer('post', '/v2/9999999/events', 204)
+    await new Destination(destination).onEvent(
+      createTestEvent({
+        type: 'track',
+        event: 'Segment Consent Preference Updated',
+        properties: {},
+        context: {
+          traits: { email: 'ada@example.com' },
+          consent: { categoryPreferences: { Marketing: false, Analytics: true } }
+        }
+      }),
+      withPresets({
+        identify: {
+          consent_category: 'Marketing',
+          consent_message_template: 'Marketing emails ({category})',
+          unsubscribe_on_denied: true
+        }
+      })
+    )
+    expect(people.map((request) => request.body)).toEqual([
+      {
+        subscribers: [
+          {
+            email: 'ada@example.com',
+            user_id: 'user1234',
+            initial_status: 'unsubscribed',
+            status: 'unsubscribed',
+            eu_consent: 'denied',
+            eu_consent_message: 'Marketing emails (Marketing)'
+          }
+        ]
+      }
+    ])
+  })
+
+  it('an identify without a consent object changes nothing of consent', async () => {
+    const people = answer('post', '/v2/9999999/subscribers', 200, { subscribers: [{ id: 'p1' }] })
+    await new Destination(destination).onEvent(
+      identify({ email: 'ada@example.com' }),
+      withPresets({ identify: { consent_category: 'Marketing', unsubscribe_on_denied: true } })
+    )
+    expect(people.map((request) => request.body)).toEqual([
+      {
+        subscribers: [
+          { email: 'ada@example.com', user_id: 'u-1', ip_address: '2001:db8::1', initial_status: 'unsubscribed' }
+        ]
+      }
+    ])
+  })
+})

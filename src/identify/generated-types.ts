@@ -121,6 +121,28 @@ export interface Payload {
    */
   deleted_row?: string
   /**
+   * The Engage audience or journey step this identify reports on, when Sync Audience keeps it as a Drip tag: its true/false trait is then left out of the custom fields. By default the audience's key (context.personas.computation_key) when Drip is connected to the audience as an audience destination; clear it to keep the custom field as well.
+   */
+  audience_key?: string
+  /**
+   * The person's consent by category, from Segment's Consent Management (context.consent.categoryPreferences). Read only when Consent Category is set.
+   */
+  consent_preferences?: {
+    [k: string]: unknown
+  }
+  /**
+   * The consent category (as your Consent Management names it, e.g. Marketing or C0004) whose preference becomes EU Consent: true is granted, false is denied, and it wins over EU Consent as mapped. Empty, or not in the event's consent preferences: EU Consent stays as mapped.
+   */
+  consent_category?: string
+  /**
+   * With a consent taken from Consent Category: the EU Consent Message sent with it, {category} standing for the category's name (e.g. "Marketing emails ({category}) in our cookie banner"). Empty: EU Consent Message as mapped.
+   */
+  consent_message_template?: string
+  /**
+   * With a denial taken from Consent Category: also unsubscribe the person from all mailings (Status unsubscribed). Off: only EU Consent becomes denied.
+   */
+  unsubscribe_on_denied?: boolean
+  /**
    * Maximum number of events to include in each batch. Actual batch sizes may be lower. Max size must be between 1 and 1000 inclusive.
    */
   batch_size?: number

@@ -14,7 +14,7 @@ import {
   textParts,
   traitKeysReadBy
 } from '../fields'
-import { buildSubscriber } from '../records/subscriber'
+import { engagedSubscriber } from '../records/consent'
 import { removedPersonPlan } from '../records/lifecycle'
 import { pickFrom } from '../pickers'
 
@@ -233,13 +233,64 @@ const fields: Record<string, InputField> = {
     default: 'unsubscribe',
     depends_on: { conditions: [{ type: 'syncMode', operator: 'is', value: 'delete' }] }
   },
+  audience_key: {
+    label: 'Audience Synced as Tag',
+    description:
+      'The Engage audience or journey step this identify reports on, when Sync Audience keeps it as a Drip tag: its ' +
+      "true/false trait is then left out of the custom fields. By default the audience's key " +
+      '(context.personas.computation_key) when Drip is connected to the audience as an audience destination; clear ' +
+      'it to keep the custom field as well.',
+    type: 'string',
+    required: false,
+    default: {
+      '@if': {
+        exists: { '@path': '$.context.personas.external_audience_id' },
+        then: { '@path': '$.context.personas.computation_key' }
+      }
+    }
+  },
+  consent_preferences: {
+    label: 'Consent Preferences',
+    description:
+      "The person's consent by category, from Segment's Consent Management (context.consent.categoryPreferences). " +
+      'Read only when Consent Category is set.',
+    type: 'object',
+    required: false,
+    default: { '@path': '$.context.consent.categoryPreferences' }
+  },
+  consent_category: {
+    label: 'Consent Category',
+    description:
+      'The consent category (as your Consent Management names it, e.g. Marketing or C0004) whose preference becomes ' +
+      'EU Consent: true is granted, false is denied, and it wins over EU Consent as mapped. Empty, or not in the ' +
+      "event's consent preferences: EU Consent stays as mapped.",
+    type: 'string',
+    required: false
+  },
+  consent_message_template: {
+    label: 'EU Consent Message Template',
+    description:
+      'With a consent taken from Consent Category: the EU Consent Message sent with it, {category} standing for the ' +
+      'category\'s name (e.g. "Marketing emails ({category}) in our cookie banner"). Empty: EU Consent Message as mapped.',
+    type: 'string',
+    required: false
+  },
+  unsubscribe_on_denied: {
+    label: 'Unsubscribe When Consent Is Denied',
+    description:
+      'With a denial taken from Consent Category: also unsubscribe the person from all mailings (Status ' +
+      'unsubscribed). Off: only EU Consent becomes denied.',
+    type: 'boolean',
+    required: false,
+    default: false
+  },
   batch_size,
   enable_batching
 }
 
 // Traits a field reads by default (`$.traits.email`, ...; not the whole `$.traits`) are not repeated as custom fields.
 const STANDARD_TRAITS = traitKeysReadBy(fields)
-const build = (payload: Payload) => buildSubscriber(payload, STANDARD_TRAITS)
+const build = (payload: Payload) => engagedSubscriber(payload, STANDARD_TRAITS)
 
 const SENDING: Sending<Payload> = { records: SUBSCRIBERS, build, removal: { asPlan: removedPersonPlan } }
 

@@ -2,15 +2,20 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { shopperActivityRecords } from '../drip-api'
-import { send, sendBatch } from '../sending'
-import type { Sending } from '../sending'
+import { send, sendBatch } from '../sync-modes'
+import type { Sending } from '../sync-modes'
 import { batch_size, currency, enable_batching, eventTime, money, provider } from '../fields'
 import { buildProduct } from '../records/shopper-activity'
 
 const PRODUCTS = shopperActivityRecords('product')
 const property = (key: string) => ({ '@path': `$.properties.${key}` })
 
-const SENDING: Sending<Payload> = { records: PRODUCTS, build: buildProduct }
+const SENDING: Sending<Payload> = {
+  records: PRODUCTS,
+  build: buildProduct,
+  // A warehouse row that left the model (sync modes delete and mirror) is the product's deletion from Drip's catalog.
+  removal: { asPayload: (payload) => ({ ...payload, action: 'deleted' }) }
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Product Activity',
@@ -93,6 +98,17 @@ const action: ActionDefinition<Settings, Payload> = {
     },
     batch_size,
     enable_batching
+  },
+  syncMode: {
+    label: 'How rows sync',
+    description:
+      "For warehouse sources (Reverse ETL): a catalog mirrored from a model. Upsert: a new or changed row creates or updates its product (sent with Action as mapped, updated by default). Delete: a row leaving the model deletes its product from Drip's catalog (Action deleted). Mirror: both.",
+    default: 'upsert',
+    choices: [
+      { label: 'Create or update products of new and changed rows', value: 'upsert' },
+      { label: 'Delete the products of rows leaving the model', value: 'delete' },
+      { label: 'Mirror the model: create, update and delete', value: 'mirror' }
+    ]
   },
   perform: (request, data) => send(request, data, SENDING),
   performBatch: (request, data) => sendBatch(request, data, SENDING)

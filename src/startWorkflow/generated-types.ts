@@ -40,3 +40,31 @@ export interface Payload {
    */
   last_name?: string
 }
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface OnMappingSaveInputs {
+  /**
+   * The Workflow this mapping sends people to.
+   */
+  id: string
+  /**
+   * Activate the Workflow in Drip when it is a draft or paused, so that people this mapping sends start it.
+   */
+  activate?: boolean
+}
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface OnMappingSaveOutputs {
+  /**
+   * The Workflow's id in Drip.
+   */
+  id: string
+  /**
+   * The Workflow's name in Drip.
+   */
+  name?: string
+  /**
+   * The Workflow's status when the mapping was saved (active, draft or paused).
+   */
+  status?: string
+}

@@ -1,15 +1,16 @@
 import type { ActionDefinition } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
-import type { Payload } from './generated-types'
+import type { AudienceSettings, Settings } from '../generated-types'
+import type { OnMappingSaveInputs, OnMappingSaveOutputs, Payload } from './generated-types'
 import { send } from '../plans'
 import type { PlanSending } from '../plans'
 import { joiningSubscriber, workflowId } from '../fields'
 import { pickFrom } from '../pickers'
+import { savedSequence, sequenceHook, withSavedSequence } from '../hooks'
 import { startWorkflowPlan } from '../records/lifecycle'
 
 const SENDING: PlanSending<Payload> = { plan: startWorkflowPlan }
 
-const action: ActionDefinition<Settings, Payload> = {
+const action: ActionDefinition<Settings, Payload, AudienceSettings, OnMappingSaveInputs, OnMappingSaveOutputs> = {
   title: 'Start Workflow',
   description: 'Start a person on a Drip workflow, creating or updating the person.',
   fields: {
@@ -22,7 +23,13 @@ const action: ActionDefinition<Settings, Payload> = {
     workflow_id: (request, { settings, page }) =>
       pickFrom(request, settings, { path: 'workflows', key: 'workflows', status: 'active', page })
   },
-  perform: (request, data) => send(request, data, SENDING)
+  // Saving the mapping reads the chosen workflow: missing is refused, not active is reported (see hooks.ts). When the
+  // payload names none, perform sends to the saved one.
+  hooks: { onMappingSave: sequenceHook<Payload>('workflows') },
+  perform: (request, data) =>
+    send(request, data, {
+      plan: withSavedSequence(SENDING.plan, 'workflow_id', 'workflows', savedSequence(data.hookOutputs))
+    })
 }
 
 export default action

@@ -44,3 +44,31 @@ export interface Payload {
    */
   reactivate_if_removed?: boolean
 }
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface OnMappingSaveInputs {
+  /**
+   * The Email Series this mapping sends people to.
+   */
+  id: string
+  /**
+   * Activate the Email Series in Drip when it is a draft or paused, so that people this mapping sends are subscribed to it.
+   */
+  activate?: boolean
+}
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface OnMappingSaveOutputs {
+  /**
+   * The Email Series's id in Drip.
+   */
+  id: string
+  /**
+   * The Email Series's name in Drip.
+   */
+  name?: string
+  /**
+   * The Email Series's status when the mapping was saved (active, draft or paused).
+   */
+  status?: string
+}

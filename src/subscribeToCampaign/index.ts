@@ -1,15 +1,16 @@
 import type { ActionDefinition } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
-import type { Payload } from './generated-types'
+import type { AudienceSettings, Settings } from '../generated-types'
+import type { OnMappingSaveInputs, OnMappingSaveOutputs, Payload } from './generated-types'
 import { send } from '../plans'
 import type { PlanSending } from '../plans'
 import { joiningSubscriber } from '../fields'
 import { pickFrom } from '../pickers'
+import { savedSequence, sequenceHook, withSavedSequence } from '../hooks'
 import { campaignPlan } from '../records/lifecycle'
 
 const SENDING: PlanSending<Payload> = { plan: campaignPlan }
 
-const action: ActionDefinition<Settings, Payload> = {
+const action: ActionDefinition<Settings, Payload, AudienceSettings, OnMappingSaveInputs, OnMappingSaveOutputs> = {
   title: 'Subscribe to Email Series',
   description: 'Start a person on an Email Series campaign, creating or updating the person.',
   fields: {
@@ -45,7 +46,13 @@ const action: ActionDefinition<Settings, Payload> = {
     campaign_id: (request, { settings, page }) =>
       pickFrom(request, settings, { path: 'campaigns', key: 'campaigns', status: 'active', page })
   },
-  perform: (request, data) => send(request, data, SENDING)
+  // Saving the mapping reads the chosen Email Series: missing is refused, not active is reported (see hooks.ts). When the
+  // payload names none, perform sends to the saved one.
+  hooks: { onMappingSave: sequenceHook<Payload>('campaigns') },
+  perform: (request, data) =>
+    send(request, data, {
+      plan: withSavedSequence(SENDING.plan, 'campaign_id', 'campaigns', savedSequence(data.hookOutputs))
+    })
 }
 
 export default action

@@ -21,4 +21,8 @@ export interface Payload {
    * When enabled, Segment will send events in batches.
    */
   enable_batching?: boolean
+  /**
+   * The fields whose values every event of one batch shares: Unsubscribe From and Email Series.
+   */
+  batch_keys?: string[]
 }

@@ -46,7 +46,17 @@ const action: ActionDefinition<Settings, Payload> = {
       depends_on: { conditions: [{ fieldKey: 'unsubscribe_from', operator: 'is', value: 'email_series' }] }
     },
     batch_size,
-    enable_batching
+    enable_batching,
+    // Segment's batches hold events of one value of these only: the Email Series changes the endpoint.
+    batch_keys: {
+      label: 'Batch Keys',
+      description: 'The fields whose values every event of one batch shares: Unsubscribe From and Email Series.',
+      type: 'string',
+      unsafe_hidden: true,
+      required: false,
+      multiple: true,
+      default: ['unsubscribe_from', 'campaign_id']
+    }
   },
   dynamicFields: {
     campaign_id: (request, { settings, page }) =>

@@ -60,7 +60,11 @@ describe("Drip's batch endpoints: one request, one result per event", () => {
       { email: 'a3@example.com', initial_status: 'unsubscribed', status: 'active' }
     ]
     expect(calls[0].body).toEqual({ batches: [{ subscribers }] })
-    expect(results).toEqual([{ multistatus: subscribers.map((sent) => ({ status: 201, sent, body: {} })) }])
+    // Identify's other preset (Segment Consent Preference Updated) answers that these events are not its own.
+    expect(results).toEqual([
+      { multistatus: subscribers.map((sent) => ({ status: 201, sent, body: {} })) },
+      { output: 'not subscribed' }
+    ])
   })
 
   it('identify through the test helper: user ids and tags from the default mappings, in one request', async () => {
@@ -397,7 +401,7 @@ describe('refused before sending: that event its own result, the rest of the bat
     )
     const message = expect.stringMatching(/^The Account ID setting must be your numeric Drip account id/)
     const result = { status: 400, errortype: 'BAD_REQUEST', errormessage: message, errorreporter: 'INTEGRATIONS' }
-    expect(results).toEqual([{ multistatus: [result, result] }])
+    expect(results).toEqual([{ multistatus: [result, result] }, { output: 'not subscribed' }])
     expect(nock.pendingMocks()).toEqual([])
   })
 })

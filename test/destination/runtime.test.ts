@@ -24,9 +24,14 @@ const EVENTS = `/v2/${ACCOUNT_ID}/events`
 const SUBSCRIBERS = `/v2/${ACCOUNT_ID}/subscribers`
 const TIMESTAMP = '2026-11-20T10:15:00.000Z'
 
-/** What onEvent answers for each preset that did not match, when `matched` of them did. */
+/**
+ * What onEvent answers for each preset that did not match, when `matched` of them did. Only automatic presets are
+ * subscriptions; Segment routes the events of specificEvent presets (Journeys, Linked Audiences) by their kind.
+ */
 const notSubscribed = (matched: number) =>
-  Array((definition.presets?.length ?? 0) - matched).fill({ output: 'not subscribed' })
+  Array((definition.presets ?? []).filter((p) => p.type === 'automatic').length - matched).fill({
+    output: 'not subscribed'
+  })
 
 describe('Destination.onEvent with the presets', () => {
   // A pre-encoded key goes as pasted: the header upstream sent for it.

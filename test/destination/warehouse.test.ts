@@ -155,6 +155,8 @@ it('offers only the sync modes Drip can honour', () => {
     identify: ['upsert', 'delete'],
     updateTags: ['add', 'delete', 'mirror'],
     trackEvent: ['add'],
-    orderActivity: ['upsert']
+    orderActivity: ['upsert'],
+    productActivity: ['upsert', 'delete', 'mirror'],
+    syncAudience: ['mirror', 'add', 'delete']
   })
 })

@@ -50,7 +50,8 @@ const ADDED: Record<number, string[]> = {
     'records/lifecycle.ts',
     'plans.ts'
   ],
-  4: ['sync-modes.ts']
+  4: ['sync-modes.ts'],
+  5: ['syncAudience/index.ts', 'audiences.ts', 'hooks.ts', 'records/audience.ts', 'records/consent.ts']
 }
 const PRS = Object.keys(ADDED).map(Number)
 const modulesOf = (pr: number) => PRS.filter((n) => n <= pr).flatMap((n) => ADDED[n])
@@ -141,6 +142,11 @@ it("each PR's generated types are what npm run types writes from that PR's field
   // Warehouse sync modes come with PR 4: Identify's payload has A Deleted Row from then on only.
   expect(read(3, 'identify/generated-types.ts')).not.toContain('deleted_row')
   expect(read(4, 'identify/generated-types.ts')).toContain('deleted_row')
+  // Drip as an audience destination comes with PR 5: audience settings, and the hooks' inputs and outputs.
+  expect(read(4, 'generated-types.ts')).not.toContain('AudienceSettings')
+  expect(read(5, 'generated-types.ts')).toContain('export interface AudienceSettings')
+  expect(read(4, 'startWorkflow/generated-types.ts')).not.toContain('OnMappingSaveInputs')
+  expect(read(5, 'startWorkflow/generated-types.ts')).toContain('export interface OnMappingSaveInputs')
 })
 
 it('every PR is as prettier formats it under the repository settings', () => {
@@ -157,7 +163,7 @@ it('every PR is as prettier formats it under the repository settings', () => {
 })
 
 it("every PR compiles, tests included, under action-destinations' compiler settings (strict, no unused names)", () => {
-  // All four in one program, each where that repository keeps a destination, beside a stand-in for its lib/test-data.
+  // All of them in one program, each where that repository keeps a destination, beside a stand-in for its lib/test-data.
   const pkg = path.join(scratch, 'repo', 'packages', 'destination-actions')
   for (const pr of PRS) cpSync(folder(pr), path.join(pkg, 'src', 'destinations', `pr-${pr}`), { recursive: true })
   mkdirSync(path.join(pkg, 'src', 'lib'), { recursive: true })

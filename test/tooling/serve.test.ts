@@ -38,7 +38,8 @@ it('GET /manifest answers with the definition', async () => {
     'deletePerson',
     'subscribeToCampaign',
     'startWorkflow',
-    'removeFromWorkflow'
+    'removeFromWorkflow',
+    'syncAudience'
   ])
   expect(manifest.actions.identify.fields.email.label).toBe('Email Address')
 })

@@ -167,18 +167,23 @@ export function stateText(
   const counts = [plural(people.length, 'person', 'people'), plural(eventCount, 'event')]
   for (const kind of ['order', 'cart', 'product'] as const) {
     const count = shopperActivity.filter((r) => r.kind === kind).length
-    if (count > 0) counts.push(plural(count, kind))
+    const deleted = shopperActivity.filter((r) => r.kind === kind && r.deleted === true).length
+    if (count > 0) counts.push(plural(count, kind) + (deleted > 0 ? ` (${deleted} deleted)` : ''))
   }
   const lines = ['', `What Drip now holds: ${counts.join(', ')}`]
   if (people.length > 0) {
+    // EU consent gets a column once anyone has it (Identify's consent fields), so other replays read as before.
+    const consent = people.some((p) => p.eu_consent !== undefined)
+    const columns = ['email', 'status', 'user_id', 'tags', ...(consent ? ['eu consent'] : [])]
     lines.push(
       table(
-        ['email', 'status', 'user_id', 'tags', 'lifetime value', 'custom fields'],
+        [...columns, 'lifetime value', 'custom fields'],
         people.slice(0, limit).map((p) => [
           p.email,
           p.status,
           String(p.user_id ?? ''),
           p.tags.join(', '),
+          ...(consent ? [String(p.eu_consent ?? '')] : []),
           p.lifetime_value === undefined ? '' : (Number(p.lifetime_value) / 100).toFixed(2),
           Object.entries(p.custom_fields)
             .map(([k, v]) => `${k}=${String(v)}`)

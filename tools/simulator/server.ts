@@ -433,6 +433,19 @@ export class DripSimulator {
           )
         }
       }
+      case 'GET campaigns/:':
+      case 'GET workflows/:': {
+        const list = (parts[0] === 'campaigns' ? account.campaigns : account.workflows).get(parts[1])
+        if (!list) return notFound
+        return { status: 200, body: { [parts[0]]: [{ id: list.id, name: list.name, status: list.status }] } }
+      }
+      case 'POST campaigns/:/activate':
+      case 'POST workflows/:/activate': {
+        const list = (parts[0] === 'campaigns' ? account.campaigns : account.workflows).get(parts[1])
+        if (!list) return notFound
+        list.status = 'active'
+        return { status: 204 }
+      }
       case 'POST tags':
         for (const { email, tag } of input.tags as Array<{ email: string; tag: string }>) account.addTag(email, tag)
         return { status: 201, body: {} }

@@ -253,7 +253,12 @@ export class AccountState {
       actions: [...(previous?.actions ?? []), String(input.action)]
     }
     this.shopperActivity.set(key, record)
-    if (kind === 'product') return record
+    if (kind === 'product') {
+      // Drip keeps a deleted product's history; it is out of the catalog until a later action brings it back.
+      if (input.action === 'deleted') record.deleted = true
+      else delete record.deleted
+      return record
+    }
     const person =
       this.find(input) ??
       this.upsertSubscriber({ email: input.email, initial_status: input.initial_status ?? 'active' }, now)

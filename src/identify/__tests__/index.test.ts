@@ -1,5 +1,6 @@
 import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import Destination from '../../index'
 import type { Settings } from '../../generated-types'
 
@@ -402,6 +403,77 @@ describe('Drip.identify', () => {
         { status: 200, sent: {}, body: { notes: ['Nothing sent: the delete sync mode does not act on this row.'] } },
         { status: 200, sent: { email: 'gone@example.com' }, body: {} }
       ])
+    })
+  })
+
+  describe('Engage: consent and audiences synced as tags', () => {
+    const person = (extra: Partial<SegmentEvent> = {}) =>
+      createTestEvent({ type: 'identify', userId: 'u-1', traits: { email: 'ada@example.com' }, context: {}, ...extra })
+    const sentBody = async (event: SegmentEvent, mapping: JSONObject) => {
+      nock(DRIP).post('/v2/2445926/subscribers').reply(200, {})
+      const responses = await testDestination.testAction('identify', {
+        settings,
+        event,
+        mapping,
+        useDefaultMappings: true
+      })
+      return JSON.parse(responses[0].options.body as string) as { subscribers: Array<Record<string, unknown>> }
+    }
+
+    it("takes EU Consent from the consent object's category, over EU Consent as mapped, and says so", async () => {
+      const body = await sentBody(
+        person({
+          traits: { email: 'ada@example.com', eu_consent: 'denied' },
+          context: { consent: { categoryPreferences: { Marketing: true } } }
+        }),
+        { consent_category: 'Marketing', consent_message_template: 'Marketing emails ({category}) in our banner' }
+      )
+
+      expect(body.subscribers[0]).toEqual({
+        email: 'ada@example.com',
+        user_id: 'u-1',
+        initial_status: 'unsubscribed',
+        eu_consent: 'granted',
+        eu_consent_message: 'Marketing emails (Marketing) in our banner'
+      })
+      expect(testDestination.results[2].data).toMatchObject({
+        notes: ['EU Consent: "granted" from the consent object\'s "Marketing" was kept over "denied" as mapped.']
+      })
+    })
+
+    it('leaves EU Consent as mapped when the category is missing or says neither true nor false', async () => {
+      const missing = await sentBody(person({ context: { consent: { categoryPreferences: { Analytics: false } } } }), {
+        consent_category: 'Marketing'
+      })
+      expect(missing.subscribers[0]).toEqual({
+        email: 'ada@example.com',
+        user_id: 'u-1',
+        initial_status: 'unsubscribed'
+      })
+
+      await sentBody(person({ context: { consent: { categoryPreferences: { Marketing: 'yes' } } } }), {
+        consent_category: 'Marketing'
+      })
+      expect(testDestination.results[2].data).toMatchObject({
+        sent: { email: 'ada@example.com', user_id: 'u-1', initial_status: 'unsubscribed' },
+        notes: [
+          'Consent Preferences: "Marketing" is "yes", neither true nor false, so EU Consent was not taken from it.'
+        ]
+      })
+    })
+
+    it('leaves out the true/false trait of an audience connected to Drip, which Sync Audience keeps as a tag', async () => {
+      const personas = { computation_class: 'audience', computation_key: 'vip_customers' }
+      const traits = { email: 'ada@example.com', vip_customers: true, plan: 'gold' }
+
+      const connected = await sentBody(
+        person({ traits, context: { personas: { ...personas, external_audience_id: 'vip_customers' } } }),
+        {}
+      )
+      const notConnected = await sentBody(person({ traits, context: { personas } }), {})
+
+      expect(connected.subscribers[0].custom_fields).toEqual({ plan: 'gold' })
+      expect(notConnected.subscribers[0].custom_fields).toEqual({ vip_customers: 'true', plan: 'gold' })
     })
   })
 

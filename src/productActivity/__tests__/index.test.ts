@@ -151,6 +151,61 @@ describe('Drip.productActivity', () => {
     expect(responses[0].options.body).toBe(JSON.stringify({ products }))
   })
 
+  describe('warehouse rows (sync modes)', () => {
+    const row = (event: string, product_id: string) =>
+      createTestEvent({
+        type: 'track',
+        event,
+        timestamp: '2026-11-20T10:15:00.000Z',
+        properties: { product_id, name: 'Tee', price: 12.5 }
+      })
+    const synced = (product_id: string, action: string) => ({
+      provider: 'segment',
+      action,
+      occurred_at: '2026-11-20T10:15:00.000Z',
+      product_id,
+      product_variant_id: product_id,
+      name: 'Tee',
+      price: 12.5
+    })
+
+    it("Mirror: a row that left the model is the product's deletion, a new one its update", async () => {
+      nock(DRIP).post(PRODUCT, synced('p-2', 'deleted')).reply(202, {})
+      nock(DRIP).post(PRODUCT, synced('p-1', 'updated')).reply(202, {})
+
+      await testDestination.testAction('productActivity', {
+        settings,
+        event: row('deleted', 'p-2'),
+        mapping: { __segment_internal_sync_mode: 'mirror' },
+        useDefaultMappings: true
+      })
+      await testDestination.testAction('productActivity', {
+        settings,
+        event: row('new', 'p-1'),
+        mapping: { __segment_internal_sync_mode: 'mirror' },
+        useDefaultMappings: true
+      })
+
+      expect(nock.isDone()).toBe(true)
+    })
+
+    it('Upsert: in a batch, new and changed rows go, a deleted row is left alone with its reason', async () => {
+      nock(DRIP).post(PRODUCT, synced('p-1', 'updated')).reply(202, {})
+
+      await testDestination.testBatchAction('productActivity', {
+        settings,
+        events: [row('updated', 'p-1'), row('deleted', 'p-2')],
+        mapping: { __segment_internal_sync_mode: 'upsert' },
+        useDefaultMappings: true
+      })
+
+      expect(testDestination.results[0].multistatus).toEqual([
+        { status: 202, sent: synced('p-1', 'updated'), body: {} },
+        { status: 200, sent: {}, body: { notes: ['Nothing sent: the upsert sync mode does not act on this row.'] } }
+      ])
+    })
+  })
+
   describe("Drip's errors", () => {
     const record = () =>
       testDestination.testAction('productActivity', { settings, event: productUpdated(), useDefaultMappings: true })

@@ -134,6 +134,76 @@ describe('Drip.startWorkflow', () => {
     })
   })
 
+  describe('onMappingSave: the workflow is read when the mapping is saved', () => {
+    const workflow = (status: string) => ({ workflows: [{ id: '555', name: 'Trial', status }] })
+    const save = (hookInputs: { id: string; activate?: boolean }) =>
+      testDestination.actions.startWorkflow.executeHook('onMappingSave', { settings, payload: {}, hookInputs })
+
+    it('keeps an active workflow with its name', async () => {
+      nock(DRIP).get('/v2/2445926/workflows/555').reply(200, workflow('active'))
+      await expect(save({ id: '555' })).resolves.toEqual({
+        successMessage: 'Workflow "Trial" (555) is active: people this mapping sends start it.',
+        savedData: { id: '555', name: 'Trial', status: 'active' }
+      })
+    })
+
+    it('warns about a draft workflow by its name, or activates it when the admin ticks that', async () => {
+      nock(DRIP).get('/v2/2445926/workflows/555').times(2).reply(200, workflow('draft'))
+      const activated = nock(DRIP).post('/v2/2445926/workflows/555/activate').reply(204)
+
+      await expect(save({ id: '555' })).resolves.toEqual({
+        successMessage:
+          'Warning: Workflow "Trial" (555) is draft, not active. Drip takes people for it and does nothing with ' +
+          'them, so nobody this mapping sends gets its emails until it is active. Activate it in Drip, or save ' +
+          'again with "Activate It If It Is Not Active" ticked.',
+        savedData: { id: '555', name: 'Trial', status: 'draft' }
+      })
+      await expect(save({ id: '555', activate: true })).resolves.toEqual({
+        successMessage: 'Workflow "Trial" (555) was draft; it is now active, so people this mapping sends start it.',
+        savedData: { id: '555', name: 'Trial', status: 'active' }
+      })
+      expect(activated.isDone()).toBe(true)
+    })
+
+    it('refuses a workflow the account does not have, and an id that cannot be one path segment', async () => {
+      nock(DRIP)
+        .get('/v2/2445926/workflows/9')
+        .reply(404, { errors: [{ code: 'not_found_error', message: 'Not found' }] })
+
+      await expect(save({ id: '9' })).resolves.toEqual({
+        error: {
+          message:
+            'Workflow 9: Drip account 2445926 has none by that id, so this mapping would send people nowhere. ' +
+            'Pick one from the Workflow list.',
+          code: 'NOT_FOUND'
+        }
+      })
+      await expect(save({ id: '../tags' })).resolves.toMatchObject({ error: { code: 'INVALID_ID' } })
+    })
+
+    it('perform sends to the saved workflow when the mapping names none, noting it was not active', async () => {
+      nock(DRIP)
+        .post('/v2/2445926/workflows/555/subscribers', {
+          subscribers: [{ email: 'ada@example.com', user_id: 'user1234', time_zone: 'UTC' }]
+        })
+        .reply(200, {})
+
+      await testDestination.testAction('startWorkflow', {
+        settings,
+        event: trialStarted(),
+        mapping: { onMappingSave: { inputs: { id: '555' }, outputs: { id: '555', name: 'Trial', status: 'paused' } } },
+        useDefaultMappings: true
+      })
+
+      expect(testDestination.results[2].data).toMatchObject({
+        status: 200,
+        notes: [
+          'Workflow "Trial" (555) was paused when this mapping was saved: Drip does nothing with people for it until it is active.'
+        ]
+      })
+    })
+  })
+
   it("lists the account's active workflows to pick from", async () => {
     nock(DRIP)
       .get('/v2/2445926/workflows')

@@ -137,6 +137,66 @@ describe('Drip.subscribeToCampaign', () => {
     })
   })
 
+  describe('onMappingSave: the Email Series is read when the mapping is saved', () => {
+    const save = (hookInputs: { id: string; activate?: boolean }) =>
+      testDestination.actions.subscribeToCampaign.executeHook('onMappingSave', { settings, payload: {}, hookInputs })
+
+    it('warns about a paused Email Series by its name, and activates it when the admin ticks that', async () => {
+      nock(DRIP)
+        .get('/v2/2445926/campaigns/1002')
+        .times(2)
+        .reply(200, { campaigns: [{ id: '1002', name: 'Winback', status: 'paused' }] })
+      const activated = nock(DRIP).post('/v2/2445926/campaigns/1002/activate').reply(204)
+
+      await expect(save({ id: '1002' })).resolves.toEqual({
+        successMessage:
+          'Warning: Email Series "Winback" (1002) is paused, not active. Drip takes people for it and does nothing ' +
+          'with them, so nobody this mapping sends gets its emails until it is active. Activate it in Drip, or save ' +
+          'again with "Activate It If It Is Not Active" ticked.',
+        savedData: { id: '1002', name: 'Winback', status: 'paused' }
+      })
+      await expect(save({ id: '1002', activate: true })).resolves.toMatchObject({
+        savedData: { id: '1002', name: 'Winback', status: 'active' }
+      })
+      expect(activated.isDone()).toBe(true)
+    })
+
+    it("gives Drip's refusal to activate as the hook's error", async () => {
+      nock(DRIP)
+        .get('/v2/2445926/campaigns/1002')
+        .reply(200, { campaigns: [{ id: '1002', name: 'Winback', status: 'draft' }] })
+      nock(DRIP)
+        .post('/v2/2445926/campaigns/1002/activate')
+        .reply(422, {
+          errors: [{ code: 'activation_error', attribute: 'campaign', message: 'Campaign has no emails' }]
+        })
+
+      await expect(save({ id: '1002', activate: true })).resolves.toEqual({
+        error: {
+          message: 'Drip refused the campaign: Campaign has no emails [activation_error]',
+          code: 'PAYLOAD_VALIDATION_FAILED'
+        }
+      })
+    })
+
+    it('perform sends to the Email Series the mapping named, over the saved one', async () => {
+      const scope = nock(DRIP).post('/v2/2445926/campaigns/77/subscribers').reply(200, {})
+
+      await testDestination.testAction('subscribeToCampaign', {
+        settings,
+        event: signedUp(),
+        mapping: {
+          campaign_id: '77',
+          onMappingSave: { inputs: { id: '1002' }, outputs: { id: '1002', name: 'Winback', status: 'paused' } }
+        },
+        useDefaultMappings: true
+      })
+
+      expect(scope.isDone()).toBe(true)
+      expect(testDestination.results[2].data).not.toHaveProperty('notes')
+    })
+  })
+
   it("lists the account's active Email Series to pick from; a Drip error comes back as the picker's message", async () => {
     nock(DRIP)
       .get('/v2/2445926/campaigns')
