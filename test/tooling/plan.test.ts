@@ -125,6 +125,17 @@ describe('a mixed archive: the plan, then the runs', () => {
   })
 })
 
+it("plans stdin, which it reads once, from its requests: every event in it, at Drip's own limits", async () => {
+  const stdin = Array.from({ length: 350 }, (_, i) =>
+    JSON.stringify({ type: 'identify', traits: { email: `p${i}@example.com` } })
+  )
+  const plan = await runMain(['-', '--dry-run', '--json'], { stdin: stdin.join('\n') })
+  expect(plan.code).toBe(0)
+  expect(ndjson(plan.stdout).lines).toEqual([
+    expect.objectContaining({ kind: 'plan', wouldSend: 350, requests: 350, singleRequests: 350, budgetHours: 1 })
+  ])
+})
+
 describe('the command to continue with is the one the user ran', () => {
   const args = ['my-archive/', '--batch', '--checkpoint', 'my backfill.json']
   it.each([

@@ -575,7 +575,8 @@ function parseOptions(argv: string[]) {
     checkpoint: values.checkpoint,
     wait: values.wait,
     dryRun: values['dry-run'],
-    unlimited: values.unlimited,
+    // Stdin is read once: a dry run of it cannot go on hour after hour, so it works the hours out instead.
+    unlimited: values.unlimited || (values['dry-run'] && positionals[0] === '-'),
     eventCreatesPerson: creates !== 'no',
     sendUnidentified: values['send-unidentified'],
     perEvent: values['per-event']

@@ -388,7 +388,7 @@ export function planText(summary: RunSummary & { alreadyDelivered?: number }, fa
     `  Drip's budget needs        ${
       hours <= 1
         ? 'less than an hour: one run'
-        : `about ${hours} hours: a run stops at Drip's hourly budget ${hours - 1} times (--checkpoint FILE, and --wait to go on)`
+        : `about ${hours} hours: a run stops at Drip's hourly budget ${hours === 2 ? 'once' : `${hours - 1} times`} (--checkpoint FILE, and --wait to go on)`
     }`
   )
   lines.push(...incompleteFiles(summary.incomplete))
