@@ -43,7 +43,7 @@ export function buildEvent(payload: TrackEventPayload): Built<DripEvent> {
     properties.value = value
   } else if (unusable) properties = withoutValue(given)
   // Built field by field rather than filtered: this runs for every track event, and the runtime's own work per
-  // event is small (see the README's Performance section).
+  // event is small.
   const event: DripEvent = { email: who.email, action }
   if (properties !== undefined) event.properties = properties
   const occurredAt = isoDate(payload.occurred_at, 'Event Time', notes)
