@@ -258,7 +258,8 @@ describe('kill -9 with --live resends at most the Drip call in flight', () => {
       // Drip answers 5 calls, then takes the sixth and keeps its answer: the worst moment to die.
       drip.inject({ path: endpoint, processed: true, times: 5 })
       drip.inject({ path: endpoint, processed: true, delayMs: 600_000 })
-      const child = startLive(args, url, env)
+      // A killed runner cannot remove its index of the input: it is left in the TMPDIR given here, which tmp() clears.
+      const child = startLive(args, url, { ...env, TMPDIR: tmp() })
       const result = ended(child)
       await until(() => drip.faultsLeft() === 0)
       child.kill('SIGKILL')

@@ -1,11 +1,14 @@
 import { spawnSync } from 'child_process'
-import { mkdtempSync, readFileSync } from 'fs'
+import { mkdtempSync, readFileSync, rmSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
 
 // The benchmark on tiny inputs, so it cannot rot. It asserts what was measured, never how fast.
+const scratch = mkdtempSync(path.join(tmpdir(), 'bench-smoke-'))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
 it('npm run bench -- --smoke measures all five things and writes them with --out', () => {
-  const out = path.join(mkdtempSync(path.join(tmpdir(), 'bench-smoke-')), 'bench.json')
+  const out = path.join(scratch, 'bench.json')
   const root = path.join(__dirname, '..', '..')
   // Cold start requires the built package.
   const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {

@@ -1,5 +1,5 @@
 import { spawn } from 'child_process'
-import { mkdtempSync } from 'fs'
+import { mkdtempSync, rmSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
 import { Readable, Writable } from 'stream'
@@ -53,7 +53,16 @@ export function ndjson(stdout: string) {
   return { results: of('result'), summary: of('summary')[0], drip: of('drip')[0], people: of('person'), lines }
 }
 
-export const tmp = () => mkdtempSync(path.join(tmpdir(), 'actions-drip-cli-'))
+// A test file's scratch folders, removed once its tests are done.
+const scratch: string[] = []
+afterAll(() => scratch.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+/** A scratch folder for one test; gone when the test file ends. */
+export function tmp() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'actions-drip-cli-'))
+  scratch.push(dir)
+  return dir
+}
 export const identify = (i: number) => JSON.stringify({ type: 'identify', traits: { email: `p${i}@example.com` } })
 
 /**

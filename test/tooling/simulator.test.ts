@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
 import { DripSimulator } from '../../tools/simulator'
@@ -270,10 +270,15 @@ describe("Drip's semantics", () => {
     await call('POST', `/v2/${ACCOUNT}/subscribers`, { subscribers: [{ email: 's@example.com' }] })
     const state = await call('GET', '/_simulator/state', undefined, null)
     expect(state.body.accounts.find((a: { id: string }) => a.id === ACCOUNT).people[0].email).toBe('s@example.com')
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'drip-sim-')), 'state.json')
-    sim.dump(file)
-    expect(existsSync(file)).toBe(true)
-    expect(JSON.parse(readFileSync(file, 'utf8')).accounts[0].people[0].email).toBe('s@example.com')
+    const dir = mkdtempSync(path.join(tmpdir(), 'drip-sim-'))
+    const file = path.join(dir, 'state.json')
+    try {
+      sim.dump(file)
+      expect(existsSync(file)).toBe(true)
+      expect(JSON.parse(readFileSync(file, 'utf8')).accounts[0].people[0].email).toBe('s@example.com')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
