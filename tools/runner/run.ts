@@ -315,16 +315,11 @@ export class Runner {
    */
   async run(items: AsyncIterable<RunItem>, signal?: AbortSignal): Promise<RunSummary> {
     const iterator = items[Symbol.asyncIterator]()
-    // A signal also ends a wait for input (stdin with nothing more to say yet), not only the next read.
-    const aborted = new Promise<'aborted'>((resolve) => {
-      if (signal?.aborted) resolve('aborted')
-      signal?.addEventListener('abort', () => resolve('aborted'), { once: true })
-    })
     let waiting: Promise<IteratorResult<RunItem>> | undefined
     for (;;) {
       if (signal?.aborted) break
       const next = iterator.next()
-      const first = await Promise.race([next, aborted])
+      const first = await readOrAbort(next, signal)
       if (first === 'aborted' || signal?.aborted) {
         waiting = next
         break
@@ -648,4 +643,27 @@ function endpointOf(exchange: Exchange): string {
 function requestLine(exchanges: Exchange[]): string | undefined {
   const lines = [...new Set(exchanges.map((x) => `${x.request.method} ${new URL(x.request.url).pathname}`))]
   return lines.length > 0 ? lines.join(', ') : undefined
+}
+
+/**
+ * The next read, or 'aborted' once `signal` aborts: a signal also ends a wait for input (stdin with nothing more to
+ * say yet). The listener is removed as the read ends, so a long run keeps nothing per item; a race against one
+ * promise that stays pending for the whole run would keep a reaction for every item read.
+ */
+function readOrAbort<T>(next: Promise<T>, signal?: AbortSignal): Promise<T | 'aborted'> {
+  if (!signal) return next
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve('aborted')
+    signal.addEventListener('abort', onAbort, { once: true })
+    next.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      }
+    )
+  })
 }
